@@ -1,0 +1,50 @@
+import { DelayedError, UnrecoverableError, Worker, type ConnectionOptions, type Job } from 'bullmq';
+import { notify, type NotifyDeps } from '../../src/alerting/pipeline';
+import { BotError } from '../../src/ops/errors';
+import { cappedBackoff, QUEUES, type NotifyJob } from '../../src/queue/queues';
+
+/**
+ * BullMQ processor for the notify queue: runs the pipeline for one event and turns its outcome
+ * into worker signals — a busy incident is delayed briefly, a rate limit pauses the queue for the
+ * time the platform asked, a retryable failure goes to attempts+backoff, a permanent one fails the
+ * job once (UnrecoverableError) and is logged.
+ */
+export function createNotifyWorker(
+  deps: NotifyDeps,
+  opts: { connection: ConnectionOptions; prefix: string; concurrency: number },
+): Worker<NotifyJob> {
+  const worker: Worker<NotifyJob> = new Worker<NotifyJob>(
+    QUEUES.notify,
+    async (job: Job<NotifyJob>, token?: string) => {
+      try {
+        const result = await notify(job.data.eventKey, deps);
+        if (result.outcome === 'busy') {
+          await job.moveToDelayed(Date.now() + 50 + Math.floor(Math.random() * 150), token);
+          throw new DelayedError();
+        }
+        return result;
+      } catch (e) {
+        if (e instanceof DelayedError) throw e;
+        if (e instanceof BotError && e.code === 'CHAT.RATE_LIMITED') {
+          deps.logger.warn({ eventKey: job.data.eventKey, retryAfterMs: e.retryAfterMs }, 'chat rate limited; pausing the notify queue');
+          await worker.rateLimit(e.retryAfterMs ?? 1000);
+          throw Worker.RateLimitError();
+        }
+        if (e instanceof BotError && !e.retryable) {
+          deps.logger.error({ err: e, eventKey: job.data.eventKey, code: e.code }, 'event cannot be shown: permanent chat error');
+          await deps.events.markDone(job.data.eventKey);
+          throw new UnrecoverableError(e.message);
+        }
+        if (job.attemptsMade === 0) deps.logger.warn({ err: e, eventKey: job.data.eventKey }, 'notify failed; will retry with backoff');
+        throw e;
+      }
+    },
+    {
+      connection: opts.connection,
+      prefix: opts.prefix,
+      concurrency: opts.concurrency,
+      settings: { backoffStrategy: (attemptsMade: number) => cappedBackoff(attemptsMade) },
+    },
+  );
+  return worker;
+}
