@@ -102,9 +102,11 @@ export function shouldNotify(current: Incident | undefined, event: SecretEvent, 
 
   if (current && current.status === 'resolved') {
     const resolvedAgo = now - Date.parse(current.resolvedAt ?? current.updatedAt);
-    const isFollowUp = event.severity === 'info' || event.occurredAt <= (current.resolvedAt ?? current.updatedAt);
-    if (resolvedAgo < LATE_FOLLOW_UP_MS && isFollowUp) {
-      // e.g. "Secret Label Updated" right after RotationSucceeded: a note in the same thread.
+    // Older than the event that resolved it (late delivery): history, never a reopening.
+    const older = event.occurredAt <= current.event.occurredAt;
+    // An info note soon after the resolution, e.g. "Secret Label Updated" right after RotationSucceeded.
+    const note = event.severity === 'info' && resolvedAgo < LATE_FOLLOW_UP_MS;
+    if (older || note) {
       return { reason: 'changed', incident: withEvent(current, event, nowIso, false), replacesHeadline: false };
     }
   }

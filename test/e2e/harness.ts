@@ -23,6 +23,8 @@ export interface BotProcess {
   output(): string;
   /** Sends a signal and waits for exit; returns the exit code. */
   stop(signal?: NodeJS.Signals): Promise<number | null>;
+  /** Waits for the process to exit by itself; returns the exit code. */
+  exited(): Promise<number | null>;
 }
 
 /** Starts the real built bot (`dist/src/main.js`) and waits until /healthz answers. */
@@ -36,7 +38,7 @@ export async function startBotProcess(env: Record<string, string>, opts: { waitH
   let out = '';
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const exited = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
   const url = `http://127.0.0.1:${port}`;
   const proc: BotProcess = {
     url,
@@ -47,6 +49,7 @@ export async function startBotProcess(env: Record<string, string>, opts: { waitH
       if (child.exitCode === null && child.signalCode === null) child.kill(signal);
       return exited;
     },
+    exited: () => exited,
   };
   if (opts.waitHealthy !== false) {
     const deadline = Date.now() + 15_000;
