@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { receiveAlibabaDelivery, receiveAwsDelivery, type DeliveryContext, type DeliveryOutcome, type ReceiveDeps } from '../../src/alerting/receive';
 import { BotError } from '../../src/ops/errors';
-import { HttpError, mediaType, parseJson, readBody, safeEqual, sendJson, tokenOf } from './http-util';
+import { digestOf, HttpError, matchesDigest, mediaType, parseJson, readBody, sendJson, tokenOf } from './http-util';
 
 export interface EventRouteDeps extends ReceiveDeps {
   ingestToken?: string;
@@ -15,6 +15,7 @@ const ALIBABA_TYPES = new Set(['application/json', 'text/plain', 'application/x-
 /** `POST /events/aws` and `POST /events/alibaba`: verify, parse, call one function in src/, map its answer. */
 export function createEventHandler(provider: 'aws' | 'alibaba', deps: EventRouteDeps) {
   const accepted = provider === 'aws' ? AWS_TYPES : ALIBABA_TYPES;
+  const tokenDigest = deps.ingestToken ? digestOf(deps.ingestToken) : undefined; // once, not per request
   const endpoint = `/events/${provider}`;
   return async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> => {
     const started = process.hrtime.bigint();
@@ -31,7 +32,7 @@ export function createEventHandler(provider: 'aws' | 'alibaba', deps: EventRoute
       const token = tokenOf(req, url);
       let tokenState: DeliveryContext['token'] = 'missing';
       if (token !== undefined) {
-        if (!deps.ingestToken || !safeEqual(token, deps.ingestToken)) return refuse(403, 'wrong ingest token', 'refused');
+        if (!tokenDigest || !matchesDigest(token, tokenDigest)) return refuse(403, 'wrong ingest token', 'refused');
         tokenState = 'valid';
       }
       const raw = await readBody(req, deps.bodyLimit);

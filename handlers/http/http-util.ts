@@ -50,11 +50,13 @@ export function mediaType(req: IncomingMessage): string {
   return (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
 }
 
-/** Compares two strings in constant time (digests first, so lengths do not leak either). */
-export function safeEqual(a: string, b: string): boolean {
-  const da = createHash('sha256').update(a).digest();
-  const db = createHash('sha256').update(b).digest();
-  return timingSafeEqual(da, db);
+export function digestOf(s: string): Buffer {
+  return createHash('sha256').update(s).digest();
+}
+
+/** Compares a candidate with a known secret's digest in constant time (digests, so lengths do not leak). */
+export function matchesDigest(candidate: string, secretDigest: Buffer): boolean {
+  return timingSafeEqual(digestOf(candidate), secretDigest);
 }
 
 /** The ingest token a request carries: `Authorization: Bearer …` or `?token=…`. */

@@ -7,6 +7,7 @@ import { ingest } from '../../src/alerting/pipeline';
 import { createLogger } from '../../src/ops/logger';
 import { createMetrics } from '../../src/ops/metrics';
 import { createNotifyQueue, notifyJobId, type NotifyJob } from '../../src/queue/queues';
+import { ReadyMover } from '../../src/queue/ready-mover';
 import type { SecretEvent } from '../../src/events/secret-event';
 import { cleanupPrefix, REDIS_URL, uniquePrefix } from '../e2e/harness';
 
@@ -74,19 +75,25 @@ describe('EventStore with real Redis', () => {
     expect(ttl).toBeLessThanOrEqual(200);
   });
 
-  it('store-then-queue: ingest stores the event and adds exactly one notify job with a derived id', async () => {
+  it('store-then-queue: ingest stores the event in one step, the ReadyMover adds exactly one notify job with a derived id', async () => {
     const connection = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
     const queue: Queue<NotifyJob> = createNotifyQueue(connection, prefix);
     try {
-      const deps = { events: store, notifyQueue: queue, logger: createLogger('error'), metrics: createMetrics() };
+      const logger = createLogger('error');
+      const deps = { events: store, logger, metrics: createMetrics() };
       const ok = { outcome: 'event' as const, event: event('aws:queued-1') };
       const outcomes = await Promise.all([ingest(ok, deps), ingest(ok, deps), ingest(ok, deps)]);
       expect(outcomes.map((o) => o.status).sort()).toEqual(['accepted', 'duplicate', 'duplicate']);
       const key = eventKeyOf('aws:queued-1');
-      for (let i = 0; i < 50 && !(await queue.getJob(notifyJobId(key))); i++) await new Promise((r) => setTimeout(r, 20));
+      expect((await redis.lrange(`${prefix}:evt:ready`, 0, -1)).filter((k) => k === key)).toHaveLength(1);
+      const mover = new ReadyMover(store, queue, new Redis(REDIS_URL), logger);
+      mover.start();
+      for (let i = 0; i < 100 && !(await queue.getJob(notifyJobId(key))); i++) await new Promise((r) => setTimeout(r, 20));
+      await mover.stop();
+      expect(await redis.llen(`${prefix}:evt:ready`)).toBe(0);
       const job = await queue.getJob(notifyJobId(key));
       expect(job?.data.eventKey).toBe(key);
-      expect(await queue.count()).toBe(1);
+      expect((await queue.getJobs(['waiting'])).filter((j) => j.data.eventKey === key)).toHaveLength(1);
       expect(notifyJobId(key)).not.toMatch(/:|^\d+$/);
     } finally {
       await queue.close();
