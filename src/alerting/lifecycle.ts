@@ -1,5 +1,6 @@
 import type { EventKind, SecretEvent } from '../events/secret-event';
 import type { AlertStatus, AlertTimelineEntry, MessageRef, NotifyReason } from '../chat/message';
+import type { RemediationStatus } from '../remediation/actions';
 import { hashId } from '../store/keys';
 
 /**
@@ -25,6 +26,8 @@ export interface Incident {
   /** Source ids seen (capped), so a late redelivery is recognised even after dedup keys expire. */
   sourceIds: string[];
   message?: MessageRef;
+  /** The latest remediation asked for from chat, shown in the message until the incident ends. */
+  remediation?: RemediationStatus;
 }
 
 const ROTATION_KINDS = new Set<EventKind>([
@@ -67,7 +70,12 @@ export function closesIncident(kind: EventKind): boolean {
 /** The incident key: one per secret (or, for alarms that name no secret, per alarm) and topic. */
 export function incidentKeyOf(event: SecretEvent): string {
   const subject = event.secretId || `alarm:${event.sourceEventName}`;
-  return 'k' + hashId(event.provider, event.account, event.region, subject, topicOf(event.kind));
+  return incidentKeyFor({ ...event, secretId: subject }, topicOf(event.kind));
+}
+
+/** The key of a secret's incident about `topic`; `secretId` as its events give it (ARN or name). */
+export function incidentKeyFor(s: Pick<SecretEvent, 'provider' | 'account' | 'region' | 'secretId'>, topic: Topic): string {
+  return 'k' + hashId(s.provider, s.account, s.region, s.secretId, topic);
 }
 
 export type Decision =

@@ -1,4 +1,3 @@
-import type { Queue } from 'bullmq';
 import type { ChatSender } from '../chat/chat-sender';
 import { consoleUrl } from '../chat/console-url';
 import type { AlertMessage, MessageRef } from '../chat/message';
@@ -10,27 +9,33 @@ import type { Metrics } from '../ops/metrics';
 import { actionsFor } from '../remediation/actions';
 import type { EventStore } from '../store/event-store';
 import type { IncidentStore } from '../store/incident-store';
-import { enqueueNotify, type NotifyJob } from '../queue/queues';
+import type { MuteStore } from '../store/mute-store';
+import type { SecretDirectory } from '../store/secret-directory';
 import { incidentKeyOf, shouldNotify, type Decision, type Incident } from './lifecycle';
+import { findMute } from './mute';
 import { routeEvent } from './route';
 
 /**
  * The alerting pipeline, in order:
  *
  *   ingest (HTTP request path)          notify (worker, one job per accepted event)
- *   1. normalize  (done by the caller)   4. load the stored event
+ *   1. normalize  (done by the caller)   4. load the stored event; remember its secret (chat commands)
  *   2. dedup + store: one atomic claim   5. route: which channel(s)
- *   3. enqueue the notify job            6. lifecycle: first | changed | resolved | duplicate
- *                                        7. chat: post, or update in place + reply in thread
- *                                        8. save the incident, take the event out of the outbox
+ *   3. ready list → notify job (worker's  6. mute: is a mute in force for this event?
+ *      ReadyMover, batched)
+ *                                        7. lifecycle: first | changed | resolved | duplicate
+ *                                        8. chat: post, or update in place + reply in thread —
+ *                                           skipped when muted, except the resolution of an
+ *                                           incident that has a message (never left red)
+ *                                        9. save the incident (muted or not), end "until resolved"
+ *                                           mutes, take the event out of the outbox
  *
- * An event is in the outbox from step 2 until step 8, so nothing accepted is lost if a process
+ * An event is in the outbox from step 2 until step 9, so nothing accepted is lost if a process
  * dies in between: the outbox relay re-enqueues it (job ids are derived, so never twice).
  */
 
 export interface IngestDeps {
   events: EventStore;
-  notifyQueue: Queue<NotifyJob>;
   logger: Logger;
   metrics: Metrics;
 }
@@ -41,7 +46,7 @@ export type IngestOutcome =
   | { status: 'ignored'; reason: string }
   | { status: 'invalid'; error: string };
 
-/** Steps 2–3. Throws BotError STORE.UNAVAILABLE when the event cannot be stored (answer 503). */
+/** Steps 2–3 (one Redis round trip). Throws BotError STORE.UNAVAILABLE when the event cannot be stored (answer 503). */
 export async function ingest(result: NormalizeResult, deps: IngestDeps, requestId?: string): Promise<IngestOutcome> {
   if (result.outcome === 'invalid') return { status: 'invalid', error: result.error };
   if (result.outcome === 'ignored') {
@@ -50,10 +55,7 @@ export async function ingest(result: NormalizeResult, deps: IngestDeps, requestI
   }
   const stored = await deps.events.accept(result.event, requestId);
   if (stored.status === 'duplicate') return { status: 'duplicate', eventKey: stored.eventKey };
-  // The event is durable now; the job is the fast path. If adding it fails, the outbox relay adds it later.
-  enqueueNotify(deps.notifyQueue, [stored.eventKey]).catch((err) =>
-    deps.logger.warn({ err, eventKey: stored.eventKey, requestId }, 'notify job not enqueued; the outbox relay will retry'),
-  );
+  // Stored, pending and on the ready list: a worker's ReadyMover turns it into a notify job.
   return { status: 'accepted', eventKey: stored.eventKey, kind: result.event.kind };
 }
 
@@ -63,6 +65,10 @@ export interface NotifyDeps {
   /** Undefined when no chat platform is configured: incidents are still tracked. */
   slack?: ChatSender;
   defaultSlackChannel?: string;
+  /** Active mutes (step 6); none when absent. */
+  mutes?: MuteStore;
+  /** Secrets seen, for chat commands (step 4). */
+  directory?: SecretDirectory;
   clock: Clock;
   logger: Logger;
   metrics: Metrics;
@@ -70,10 +76,11 @@ export interface NotifyDeps {
 
 export type NotifyOutcome =
   | { outcome: 'shown'; reason: 'first' | 'changed' | 'resolved'; incidentId: string }
+  | { outcome: 'muted'; muteId: string; incidentId: string }
   | { outcome: 'duplicate' | 'expired' | 'tracked' }
   | { outcome: 'busy' };
 
-/** Steps 4–8 for one accepted event. `busy`: another worker holds this incident; try again shortly. */
+/** Steps 4–9 for one accepted event. `busy`: another worker holds this incident; try again shortly. */
 export async function notify(eventKey: string, deps: NotifyDeps): Promise<NotifyOutcome> {
   const stored = await deps.events.get(eventKey); // 4
   if (!stored) {
@@ -81,25 +88,33 @@ export async function notify(eventKey: string, deps: NotifyDeps): Promise<Notify
     return { outcome: 'expired' };
   }
   const { event } = stored;
+  await deps.directory?.record(event, new Date(deps.clock.now()).toISOString());
   const destinations = routeEvent(event, { defaultSlackChannel: deps.defaultSlackChannel }); // 5
+  const mute = deps.mutes ? findMute(event, await deps.mutes.listActive(), deps.clock.now()) : undefined; // 6
 
   const key = incidentKeyOf(event);
   const release = await deps.incidents.lock(key);
   if (!release) return { outcome: 'busy' };
   try {
     const now = deps.clock.now();
-    const decision = shouldNotify(await deps.incidents.get(key), event, now); // 6
+    const decision = shouldNotify(await deps.incidents.get(key), event, now); // 7
     if (decision.reason === 'duplicate') {
       await deps.events.markDone(eventKey);
       return { outcome: 'duplicate' };
     }
     let incident = decision.incident;
+    const silenced = mute !== undefined && !(decision.reason === 'resolved' && incident.message);
     const slackChannel = destinations.find((d) => d.platform === 'slack')?.channel;
-    if (deps.slack && slackChannel) {
-      incident = await showInSlack(deps.slack, slackChannel, decision, event, now, deps); // 7
+    if (deps.slack && slackChannel && !silenced) {
+      incident = await showInSlack(deps.slack, slackChannel, decision, event, now, deps); // 8
     }
-    await deps.incidents.save(incident); // 8
+    await deps.incidents.save(incident); // 9
+    if (decision.reason === 'resolved') await deps.mutes?.endUntilResolved(key);
     await deps.events.markDone(eventKey);
+    if (silenced) {
+      deps.logger.info({ eventKey, incidentId: incident.id, muteId: mute.id, kind: event.kind }, 'event muted');
+      return { outcome: 'muted', muteId: mute.id, incidentId: incident.id };
+    }
     if (!deps.slack || !slackChannel) return { outcome: 'tracked' };
     deps.metrics.eventToChatSeconds.observe((deps.clock.now() - stored.acceptedAt) / 1000);
     deps.logger.info(
@@ -164,9 +179,10 @@ export function alertMessageOf(incident: Incident, reason: AlertMessage['reason'
     reason,
     event: e,
     timeline: incident.timeline.slice(0, -1),
-    actions: actionsFor(e.kind, open),
+    actions: actionsFor(e, open, incident.remediation),
     ref: { alertId: incident.id, provider: e.provider, account: e.account, region: e.region, secretId: e.secretId, secretName: e.secretName },
     consoleUrl: consoleUrl(e),
     now,
+    ...(incident.remediation ? { remediation: incident.remediation } : {}),
   };
 }

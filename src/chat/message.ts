@@ -1,5 +1,6 @@
-import type { SecretEvent } from '../events/secret-event';
-import type { ActionName, ActionRef } from '../remediation/actions';
+import type { Mute } from '../alerting/mute';
+import type { Provider, SecretEvent } from '../events/secret-event';
+import type { ActionName, ActionRef, RemediationStatus } from '../remediation/actions';
 
 /**
  * The platform-neutral alert message. Renderers (chat/slack, chat/dingtalk) turn it into
@@ -33,11 +34,52 @@ export interface AlertMessage {
   consoleUrl: string;
   /** Render time (ms epoch) for countdowns; passed in so renderers stay pure. */
   now: number;
+  /** A remediation asked for from chat, and how it is going. */
+  remediation?: RemediationStatus;
 }
 
 /** Where a posted message lives, so later events update it in place and reply in its thread. */
-export interface MessageRef {
+export type MessageRef = SlackMessageRef | DingTalkMessageRef;
+
+export interface SlackMessageRef {
   platform: 'slack';
   channel: string;
   ts: string;
 }
+
+/**
+ * A DingTalk robot message. Custom robots return no message id and cannot edit or thread, so
+ * this only says which robot posted it (`robot`: a hash, never the token) and gives the message
+ * our own key; updates become follow-up messages through the same robot.
+ */
+export interface DingTalkMessageRef {
+  platform: 'dingtalk';
+  robot: string;
+  msgKey: string;
+}
+
+/** The secret a note is about, for people. */
+export interface SecretLabel {
+  provider: Provider;
+  account: string;
+  region: string;
+  name: string;
+}
+
+/** A step of a remediation, for its alert's thread (or a message of its own when there is no alert). */
+export interface RemediationNote {
+  kind: 'remediation';
+  status: RemediationStatus;
+  secret: SecretLabel;
+  /** Set while a retryable failure is being retried. */
+  retrying?: { message: string; attempt: number; maxAttempts: number };
+}
+
+/** A mute created or ended from chat, for its alert's thread. */
+export interface MuteNote {
+  kind: 'mute';
+  mute: Mute;
+  ended?: boolean;
+}
+
+export type ChatNote = RemediationNote | MuteNote;

@@ -242,3 +242,45 @@ export const MUTE_CHOICES = [
 ] as const;
 
 export type MuteChoice = (typeof MUTE_CHOICES)[number]['value'];
+
+/** What each chat action is called, in buttons and in sentences about it. */
+export const ACTION_LABELS = {
+  retryRotation: 'Retry rotation',
+  cancelDeletion: 'Cancel deletion',
+  mute: 'Mute',
+} as const;
+
+/**
+ * Neutral texts name chat users and channels through these markers; each renderer turns them into
+ * its own mention syntax (Slack `<@U…>`, `<#C…>`) after escaping everything else, so untrusted
+ * text can never form a mention. The marker character never appears in cloud names.
+ */
+const MARK = '\u0001';
+
+export function userRef(id: string): string {
+  return `${MARK}@${stripRefMarkers(id)}${MARK}`;
+}
+
+export function channelRef(id: string): string {
+  return `${MARK}#${stripRefMarkers(id)}${MARK}`;
+}
+
+/** Replaces user/channel markers: `mention(kind, id)` gives the platform's text for each. */
+export function replaceRefs(text: string, mention: (kind: '@' | '#', id: string) => string): string {
+  const parts = text.split(MARK);
+  if (parts.length < 3) return text;
+  let out = parts[0]!;
+  for (let i = 1; i < parts.length; i += 2) {
+    const ref = parts[i]!;
+    const closed = i + 1 < parts.length;
+    const kind = ref[0];
+    out += closed && (kind === '@' || kind === '#') ? mention(kind, ref.slice(1)) : ref;
+    if (closed) out += parts[i + 1]!;
+  }
+  return out;
+}
+
+/** Removes the marker character from untrusted input (command arguments). */
+export function stripRefMarkers(text: string): string {
+  return text.split(MARK).join('');
+}

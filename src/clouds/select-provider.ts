@@ -27,6 +27,11 @@ export class CloudProviders {
   has(provider: Provider): boolean {
     return this.providers[provider] !== undefined;
   }
+
+  /** Closes the providers' connections (graceful shutdown). */
+  destroy(): void {
+    for (const p of Object.values(this.providers)) (p as { destroy?: () => void } | undefined)?.destroy?.();
+  }
 }
 
 export interface CloudSettings {

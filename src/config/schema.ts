@@ -52,6 +52,20 @@ const regex = z.string().transform((s, ctx) => {
   }
 });
 
+/**
+ * Who may run one remediation action from chat. `users`: chat user ids, replacing OPERATORS for this
+ * action (`"*"`: anyone); `channels`: the action is allowed only in these channel ids.
+ */
+const actionPolicy = z
+  .object({
+    users: z
+      .union([z.string(), z.array(z.string())])
+      .transform((v) => (typeof v === 'string' ? v.split(',') : v).map((s) => s.trim()).filter(Boolean))
+      .optional(),
+    channels: idList.optional(),
+  })
+  .strict();
+
 const onOff = z.union([z.boolean(), z.enum(['on', 'off', 'true', 'false'])]).transform((v) => v === true || v === 'on' || v === 'true');
 
 export const configSchema = z
@@ -77,8 +91,24 @@ export const configSchema = z
     reminders: durationList.default([72 * 3_600_000, 24 * 3_600_000, 3_600_000]),
     reconcile_interval: duration.default(15 * 60_000),
     sns_trusted_url_pattern: regex.default(new RegExp('^https://sns\\.[a-z0-9-]+\\.amazonaws\\.com(\\.cn)?/')),
-    /** How long an event id is remembered for dedup, and events/audit are kept. */
+    /** How long an event id is remembered for dedup, and events are kept. */
     retention: duration.default(14 * 86_400_000),
+    /** How long the audit trail of chat actions (requests, refusals, outcomes) is kept. */
+    audit_retention: duration.default(90 * 86_400_000),
+    /** Per-action authorization on top of OPERATORS (YAML only). See authorize.ts. */
+    policies: z
+      .object({ rotate: actionPolicy.optional(), cancel_deletion: actionPolicy.optional(), mute: actionPolicy.optional() })
+      .strict()
+      .default({}),
+    remediation: z
+      .object({
+        /** After a remediation succeeded, repeated requests for the same alert are answered "already done" this long. */
+        recently_done: duration.default(15 * 60_000),
+        /** Attempts per remediation job for retryable cloud errors (throttling, 5xx), with backoff. */
+        attempts: z.coerce.number().int().min(1).max(20).default(5),
+      })
+      .strict()
+      .default({ recently_done: 15 * 60_000, attempts: 5 }),
     /** Largest accepted request body, bytes (CONTRACT: 1 MiB). */
     body_limit: z.coerce.number().int().positive().default(1024 * 1024),
     slack: z

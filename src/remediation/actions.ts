@@ -1,4 +1,4 @@
-import type { EventKind, Provider } from '../events/secret-event';
+import type { EventKind, Provider, SecretEvent } from '../events/secret-event';
 
 /**
  * Remediation actions and their chat ids, in one place. The secret reference travels in the
@@ -11,6 +11,48 @@ export const ACTION_IDS = {
 } as const;
 
 export type ActionName = keyof typeof ACTION_IDS;
+
+/** Slack callback id of the Mute dialog (a modal view). */
+export const MUTE_VIEW_ID = 'secrets_mute_dialog';
+
+/** The actions that run as jobs against a cloud. */
+export type RemediationAction = Exclude<ActionName, 'mute'>;
+
+/** Policy names, as the YAML file spells them (`policies.rotate`, …). */
+export type PolicyAction = 'rotate' | 'cancel_deletion' | 'mute';
+
+export const POLICY_OF: Record<ActionName, PolicyAction> = {
+  retryRotation: 'rotate',
+  cancelDeletion: 'cancel_deletion',
+  mute: 'mute',
+};
+
+/** How a remediation of an alert is going; kept on the incident and shown in its message. */
+export interface RemediationStatus {
+  action: RemediationAction;
+  state: 'requested' | 'running' | 'succeeded' | 'failed';
+  jobId: string;
+  /** Chat user id of whoever asked. */
+  requestedBy: string;
+  requestedAt: string;
+  updatedAt: string;
+  /** Source id of the incident's event when it was requested: a newer event makes the button apply again. */
+  forEvent: string;
+  /** What the cloud did, in one line (success). */
+  detail?: string;
+  /** Why it failed: stable code, the cloud's own code, and plain words. */
+  error?: { code: string; cloudCode?: string; message: string };
+  /** The cloud's request id of the decisive call. */
+  cloudRequestId?: string;
+}
+
+const STATE_ORDER: Record<RemediationStatus['state'], number> = { requested: 1, running: 2, succeeded: 3, failed: 3 };
+
+/** True when `next` moves a remediation forward (a late "requested" never overwrites "running"). */
+export function advancesRemediation(current: RemediationStatus | undefined, next: RemediationStatus): boolean {
+  if (!current || current.jobId !== next.jobId) return true;
+  return STATE_ORDER[next.state] > STATE_ORDER[current.state];
+}
 
 /** What a button carries: enough to act without looking anything up (max 2000 chars in Slack). */
 export interface ActionRef {
@@ -45,9 +87,28 @@ export function decodeActionRef(value: string): ActionRef | undefined {
   }
 }
 
-/** Which buttons apply to an open incident whose latest event is `kind`. Resolved incidents get none. */
-export function actionsFor(kind: EventKind, open: boolean): ActionName[] {
+/**
+ * Which buttons apply to an incident whose latest event is `event`. Resolved incidents get none.
+ * An event that names no secret (a CloudWatch alarm) gets only Mute: nothing to rotate or restore.
+ * A remediation requested, running or done for this very event hides its own button (it comes back
+ * when it failed, or when a newer event arrives).
+ */
+export function actionsFor(
+  event: Pick<SecretEvent, 'kind' | 'secretId' | 'sourceId'>,
+  open: boolean,
+  remediation?: RemediationStatus,
+): ActionName[] {
   if (!open) return [];
+  const base = actionsForKind(event.kind);
+  return base.filter((a) => {
+    if (a === 'mute') return true;
+    if (event.secretId.trim() === '') return false;
+    const busy = remediation && remediation.action === a && remediation.forEvent === event.sourceId && remediation.state !== 'failed';
+    return !busy;
+  });
+}
+
+function actionsForKind(kind: EventKind): ActionName[] {
   switch (kind) {
     case 'rotation.failed':
     case 'rotation.abandoned':
@@ -58,4 +119,14 @@ export function actionsFor(kind: EventKind, open: boolean): ActionName[] {
     default:
       return ['mute'];
   }
+}
+
+/**
+ * Buttons for a secret described live by its cloud (`/secrets status <secret>`): Cancel deletion
+ * while it is scheduled for deletion, else Retry rotation when it has a rotation to run.
+ */
+export function actionsForSecret(d: { provider: Provider; rotationEnabled: boolean; type?: string; deletionDate?: string }): ActionName[] {
+  if (d.deletionDate) return ['cancelDeletion', 'mute'];
+  const managedAlibaba = d.provider === 'alibaba' && d.type !== undefined && d.type !== 'Generic';
+  return d.rotationEnabled || managedAlibaba ? ['retryRotation', 'mute'] : ['mute'];
 }

@@ -19,10 +19,20 @@ export class IncidentStore {
   }
 
   async save(incident: Incident): Promise<void> {
-    const tx = this.redis.multi().set(this.keys.incident(incident.key), JSON.stringify(incident), 'PX', this.retentionMs);
+    const tx = this.redis
+      .multi()
+      .set(this.keys.incident(incident.key), JSON.stringify(incident), 'PX', this.retentionMs)
+      .set(this.keys.incidentByAlert(incident.id), incident.key, 'PX', this.retentionMs);
     if (incident.status === 'open') tx.zadd(this.keys.openIncidents, Date.parse(incident.openedAt), incident.key);
     else tx.zrem(this.keys.openIncidents, incident.key);
     await tx.exec();
+  }
+
+  /** The incident a button's alert id belongs to (it may have moved on: check its status and event). */
+  async getByAlertId(alertId: string): Promise<Incident | undefined> {
+    if (!/^[a-z0-9]{1,64}$/.test(alertId)) return undefined;
+    const key = await this.redis.get(this.keys.incidentByAlert(alertId));
+    return key ? this.get(key) : undefined;
   }
 
   async listOpen(limit = 500): Promise<Incident[]> {

@@ -15,6 +15,8 @@ export function createKeys(prefix: string) {
     event: (eventKey: string) => `${prefix}:evt:${eventKey}`,
     /** Outbox: events accepted but not yet shown (ZSET eventKey → accepted ms). */
     pendingEvents: `${prefix}:evt:pending`,
+    /** Accepted events waiting to become notify jobs (LIST); filled by the accept script, drained by the worker. */
+    readyEvents: `${prefix}:evt:ready`,
     /** Recent ignored events (capped list) for `/secrets status` and debugging. */
     ignoredEvents: `${prefix}:evt:ignored`,
     /** One incident (JSON) per secret and topic. */
@@ -23,6 +25,28 @@ export function createKeys(prefix: string) {
     openIncidents: `${prefix}:inc:open`,
     /** Short lock serialising work on one incident across workers. */
     incidentLock: (incidentKey: string) => `${prefix}:lock:inc:${incidentKey}`,
+    /** Alert (incident) id → incident key, so a button's alert id finds its incident. */
+    incidentByAlert: (alertId: string) => `${prefix}:inc:alert:${alertId}`,
+    /** Remediation claim (JSON): one per (action, secret, alert) while pending or recently done. */
+    remediationClaim: (claimId: string) => `${prefix}:rem:claim:${claimId}`,
+    /** How many remediation requests a claim id has had; part of the job id. */
+    remediationGeneration: (claimId: string) => `${prefix}:rem:gen:${claimId}`,
+    /** Mutes: id → JSON (HASH). */
+    mutes: `${prefix}:mute:all`,
+    /** Mutes by end time (ZSET id → ms; +inf for "until resolved"). */
+    muteEnds: `${prefix}:mute:ends`,
+    /** Audit trail of every chat action, all secrets (STREAM). */
+    auditAll: `${prefix}:audit:all`,
+    /** Audit trail of one secret (STREAM). */
+    auditOfSecret: (secretKey: string) => `${prefix}:audit:sec:${secretKey}`,
+    /** Secrets seen in events, by lower-cased name: HASH provider|account|region → JSON ref. */
+    secretsByName: (nameKey: string) => `${prefix}:dir:name:${nameKey}`,
+    /** Recent events of one secret (capped ZSET of JSON by when they happened). */
+    secretEvents: (secretKey: string) => `${prefix}:dir:events:${secretKey}`,
+    /** DingTalk robot send budget: sends in the current window (ZSET member → sent ms). `robotId` is a hash, never the token. */
+    dingtalkSends: (robotId: string) => `${prefix}:dt:sends:${robotId}`,
+    /** Present while DingTalk throttles the robot (errcode 130101); expires with the throttle period. */
+    dingtalkBlock: (robotId: string) => `${prefix}:dt:block:${robotId}`,
   };
 }
 

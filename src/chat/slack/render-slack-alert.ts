@@ -2,6 +2,7 @@ import type { Button, ContextBlock, KnownBlock, MrkdwnElement, SectionBlock } fr
 import type { SecretEvent, Severity } from '../../events/secret-event';
 import { ACTION_IDS, encodeActionRef, type ActionName, type ActionRef } from '../../remediation/actions';
 import type { AlertMessage, AlertTimelineEntry } from '../message';
+import { remediationLine } from './render-slack-remediation';
 import {
   cloudLabel,
   describeEvent,
@@ -22,7 +23,7 @@ import {
  * `msg.now`), no I/O. Every piece of text that comes from an event is escaped for mrkdwn and cut
  * to fit Slack's limits, so a hostile or huge event still yields a message Slack accepts.
  *
- * Buttons: one per `msg.actions` (none once resolved; only Mute when the ref names no secret),
+ * Buttons: one per `msg.actions` (none once resolved; `actionsFor` decides which apply),
  * each carrying `encodeActionRef(msg.ref)` in its `value` (≤ 2000; when the ref is longer, no
  * buttons and a note instead, because a cut ref would point at the wrong secret).
  *
@@ -120,10 +121,10 @@ export function renderSlackAlert(msg: AlertMessage): SlackAlertPayload {
   if (deletion !== undefined) blocks.push(mrkdwnSection(deletion));
 
   const value = encodeActionRef(msg.ref);
-  const actions = resolved ? [] : msg.actions.filter((a) => a === 'mute' || namesSecret(msg.ref));
+  const actions = resolved ? [] : msg.actions;
   if (actions.length > 0) {
     if (value.length <= SLACK_LIMITS.buttonValue) {
-      blocks.push({ type: 'actions', elements: actions.map((a) => button(a, value, msg)) });
+      blocks.push({ type: 'actions', elements: actionButtons(actions, msg.ref, event.deletionDate) });
     } else {
       // A truncated ref would point at the wrong secret: offer no buttons rather than wrong ones.
       blocks.push(
@@ -133,6 +134,8 @@ export function renderSlackAlert(msg: AlertMessage): SlackAlertPayload {
       );
     }
   }
+
+  if (msg.remediation !== undefined) blocks.push(mrkdwnSection(remediationLine(msg.remediation)));
 
   blocks.push(context(whyElements(msg)));
 
@@ -290,7 +293,13 @@ function timelineText(timeline: AlertTimelineEntry[]): string {
   return `*Earlier:* ${hidden > 0 ? `${hidden} more, then ` : ''}${items.join(' → ')}`;
 }
 
-function button(action: ActionName, value: string, msg: AlertMessage): Button {
+/** The buttons for `actions` on `ref` (its value must fit: check `encodeActionRef(ref).length` first). */
+export function actionButtons(actions: ActionName[], ref: ActionRef, deletionDate?: string): Button[] {
+  const value = encodeActionRef(ref);
+  return actions.map((a) => button(a, value, ref, deletionDate));
+}
+
+function button(action: ActionName, value: string, ref: ActionRef, deletionDate: string | undefined): Button {
   const base: Button = {
     type: 'button',
     action_id: ACTION_IDS[action],
@@ -304,7 +313,7 @@ function button(action: ActionName, value: string, msg: AlertMessage): Button {
         style: 'primary',
         confirm: {
           title: { type: 'plain_text', text: 'Retry rotation?' },
-          text: { type: 'plain_text', text: retryConfirmText(msg.ref) },
+          text: { type: 'plain_text', text: retryConfirmText(ref) },
           confirm: { type: 'plain_text', text: 'Retry rotation' },
           deny: { type: 'plain_text', text: 'Go back' },
         },
@@ -315,7 +324,7 @@ function button(action: ActionName, value: string, msg: AlertMessage): Button {
         style: 'primary',
         confirm: {
           title: { type: 'plain_text', text: 'Cancel deletion?' },
-          text: { type: 'plain_text', text: cancelConfirmText(msg.ref, msg.event.deletionDate) },
+          text: { type: 'plain_text', text: cancelConfirmText(ref, deletionDate) },
           confirm: { type: 'plain_text', text: 'Cancel deletion' },
           deny: { type: 'plain_text', text: 'Go back' },
         },
@@ -323,14 +332,6 @@ function button(action: ActionName, value: string, msg: AlertMessage): Button {
     case 'mute':
       return base;
   }
-}
-
-/**
- * Retry rotation and Cancel deletion act on one secret; a ref that names none (a CloudWatch alarm
- * does not say which secret was read) gets only Mute rather than a button that cannot work.
- */
-function namesSecret(ref: ActionRef): boolean {
-  return ref.secretId !== '' || ref.secretName !== '';
 }
 
 /** Where a secret lives, for confirm dialogs: "in account 111122223333 (eu-west-1)". */

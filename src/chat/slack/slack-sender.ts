@@ -1,8 +1,9 @@
 import { ErrorCode, type WebClient } from '@slack/web-api';
 import { BotError } from '../../ops/errors';
 import type { ChatSender } from '../chat-sender';
-import type { AlertMessage, MessageRef } from '../message';
+import type { AlertMessage, ChatNote, MessageRef } from '../message';
 import { renderSlackAlert, renderSlackThreadReply } from './render-slack-alert';
+import { renderSlackNote, slackPlain } from './render-slack-remediation';
 
 /** Slack platform errors that go away by themselves. Everything else is permanent. */
 const TRANSIENT_PLATFORM_ERRORS = new Set([
@@ -54,14 +55,47 @@ export class SlackSender implements ChatSender {
   }
 
   async update(ref: MessageRef, msg: AlertMessage): Promise<void> {
+    const { channel, ts } = slackRef(ref);
     const { text, blocks } = renderSlackAlert(msg);
-    await this.call('chat.update', () => this.client.chat.update({ channel: ref.channel, ts: ref.ts, text, blocks }));
+    await this.call('chat.update', () => this.client.chat.update({ channel, ts, text, blocks }));
   }
 
   async reply(ref: MessageRef, msg: AlertMessage): Promise<void> {
+    const { channel, ts } = slackRef(ref);
     const { text, blocks } = renderSlackThreadReply(msg);
     await this.call('chat.postMessage', () =>
-      this.client.chat.postMessage({ channel: ref.channel, thread_ts: ref.ts, text, ...(blocks ? { blocks } : {}) }),
+      this.client.chat.postMessage({ channel, thread_ts: ts, text, ...(blocks ? { blocks } : {}) }),
+    );
+  }
+
+  /** Posts a note (remediation step, mute) as a message of its own. */
+  async postNote(channel: string, note: ChatNote): Promise<MessageRef> {
+    const { text, blocks } = renderSlackNote(note);
+    const res = await this.call('chat.postMessage', () =>
+      this.client.chat.postMessage({ channel, text, blocks, unfurl_links: false, unfurl_media: false }),
+    );
+    return { platform: 'slack', channel: (res.channel as string) ?? channel, ts: res.ts as string };
+  }
+
+  /** Adds a note to a message's thread. */
+  async replyNote(ref: MessageRef, note: ChatNote): Promise<void> {
+    const { channel, ts } = slackRef(ref);
+    const { text, blocks } = renderSlackNote(note);
+    await this.call('chat.postMessage', () => this.client.chat.postMessage({ channel, thread_ts: ts, text, blocks }));
+  }
+
+  /** Rewrites a note posted as a message of its own. */
+  async updateNote(ref: MessageRef, note: ChatNote): Promise<void> {
+    const { channel, ts } = slackRef(ref);
+    const { text, blocks } = renderSlackNote(note);
+    await this.call('chat.update', () => this.client.chat.update({ channel, ts, text, blocks }));
+  }
+
+  /** A message only `user` sees, in `channel`. `text` is neutral (user/channel markers allowed). */
+  async postEphemeral(channel: string, user: string, text: string): Promise<void> {
+    const mrkdwn = slackPlain(text, 2900);
+    await this.call('chat.postEphemeral', () =>
+      this.client.chat.postEphemeral({ channel, user, text: mrkdwn, blocks: [{ type: 'section', text: { type: 'mrkdwn', text: mrkdwn } }] }),
     );
   }
 
@@ -72,4 +106,10 @@ export class SlackSender implements ChatSender {
       throw classifySlackError(e, method);
     }
   }
+}
+
+/** A Slack message's place; a message of another platform cannot be changed through Slack. */
+function slackRef(ref: MessageRef): { channel: string; ts: string } {
+  if (ref.platform !== 'slack') throw new BotError('CHAT.REJECTED', `not a Slack message (${ref.platform})`, { retryable: false });
+  return ref;
 }

@@ -4,10 +4,10 @@ import {
   EVENT_KINDS,
   type EventKind,
   type SecretEvent,
-  type Severity,
 } from '../../../src/events/secret-event';
 import type { AlertMessage, AlertStatus, AlertTimelineEntry, NotifyReason } from '../../../src/chat/message';
 import { consoleUrl } from '../../../src/chat/console-url';
+import { severityOf } from '../../../src/events/event-severity';
 import {
   renderSlackAlert,
   renderSlackThreadReply,
@@ -20,25 +20,6 @@ import { expectGolden, listGoldens, updatingGoldens } from './golden';
 /** Fixed render time: renderers are pure and never read the clock. */
 const NOW = Date.parse('2026-03-01T12:00:00Z');
 
-const SEVERITY: Record<EventKind, Severity> = {
-  'rotation.started': 'info',
-  'rotation.succeeded': 'info',
-  'rotation.failed': 'critical',
-  'rotation.abandoned': 'critical',
-  'rotation.requested': 'info',
-  'rotation.cancelled': 'warning',
-  'rotation.label-updated': 'info',
-  'test-rotation.started': 'info',
-  'test-rotation.succeeded': 'info',
-  'test-rotation.failed': 'warning',
-  'deletion.scheduled': 'warning',
-  'deletion.forced': 'critical',
-  'deletion.cancelled': 'info',
-  'deletion.started': 'warning',
-  'deletion.completed': 'critical',
-  'access.pending-deletion': 'critical',
-  'access.pending-deletion-cleared': 'info',
-};
 
 function aws(kind: EventKind, over: Partial<SecretEvent> = {}): SecretEvent {
   return {
@@ -49,7 +30,7 @@ function aws(kind: EventKind, over: Partial<SecretEvent> = {}): SecretEvent {
     secretId: 'arn:aws:secretsmanager:eu-west-1:111122223333:secret:prod/pg-AbCdEf',
     secretName: 'prod/pg',
     kind,
-    severity: SEVERITY[kind],
+    severity: severityOf(kind),
     occurredAt: '2026-03-01T11:58:00Z',
     sourceEventName: 'RotationFailed',
     sourceId: `aws-${kind}`,
@@ -67,7 +48,7 @@ function alibaba(kind: EventKind, over: Partial<SecretEvent> = {}): SecretEvent 
     secretName: 'rds-orders',
     secretType: 'Rds',
     kind,
-    severity: SEVERITY[kind],
+    severity: severityOf(kind),
     occurredAt: '2026-03-01T11:58:00Z',
     sourceEventName: 'Secret:RotateSecret:Failure',
     sourceId: `ali-${kind}`,
@@ -87,7 +68,7 @@ function message(
     reason: opts.reason ?? (status === 'resolved' ? 'resolved' : 'first'),
     event,
     timeline: opts.timeline ?? [],
-    actions: actionsFor(event.kind, status === 'open'),
+    actions: actionsFor(event, status === 'open'),
     ref: {
       alertId,
       provider: event.provider,
@@ -443,8 +424,7 @@ describe('renderSlackAlert behaviour', () => {
 
   it.each(openCases)('%s: shows exactly the buttons actionsFor gives, with their labels', (_n, msg) => {
     const p = renderSlackAlert(msg);
-    const namesSecret = msg.ref.secretId !== '' || msg.ref.secretName !== '';
-    const expected = actionsFor(msg.event.kind, true).filter((a) => namesSecret || a === 'mute');
+    const expected = actionsFor(msg.event, true);
     expect(buttons(p).map((b) => b.action_id)).toEqual(expected.map((a) => ACTION_IDS[a]));
     expect(buttons(p).map((b) => textOf(b.text))).toEqual(expected.map((a) => LABEL[a]));
   });
@@ -552,7 +532,7 @@ describe('renderSlackAlert behaviour', () => {
 
   it('offers only Mute when the event does not say which secret (no button that cannot work)', () => {
     const msg = CASES['aws-alarm-access-pending-deletion'];
-    expect(msg.actions).toEqual(['cancelDeletion', 'mute']);
+    expect(msg.actions).toEqual(['mute']);
     expect(buttons(renderSlackAlert(msg)).map((b) => textOf(b.text))).toEqual(['Mute']);
   });
 
