@@ -188,6 +188,43 @@ describe('a Slack outage delays but loses nothing, also across a restart', () =>
   });
 });
 
+describe('scale-out: ROLE=web and ROLE=worker processes sharing Redis', () => {
+  it('two web and two worker processes post every event exactly once, and SIGTERM on a worker loses nothing', async () => {
+    const prefix = uniquePrefix();
+    const slack = await new FakeSlack().start();
+    const procs: BotProcess[] = [];
+    try {
+      const env = slackEnv(slack, prefix);
+      const [web1, web2, worker1, worker2] = await Promise.all([
+        startBotProcess({ ...env, ROLE: 'web' }),
+        startBotProcess({ ...env, ROLE: 'web' }),
+        startBotProcess({ ...env, ROLE: 'worker' }),
+        startBotProcess({ ...env, ROLE: 'worker' }),
+      ]);
+      procs.push(web1!, web2!, worker1!, worker2!);
+      const secrets = Array.from({ length: 40 }, (_, i) => `scale/${i}-${randomBytes(2).toString('hex')}`);
+      const bodies = secrets.map((s) => rotationFailed(s));
+      // Every event is delivered twice, once to each web process (as a retrying sender might).
+      const answers = await Promise.all(bodies.flatMap((b) => [postJson(`${web1!.url}/events/aws`, b), postJson(`${web2!.url}/events/aws`, b)]));
+      expect(answers.filter((a) => a.status === 202)).toHaveLength(40);
+      expect(answers.filter((a) => a.status === 200)).toHaveLength(40);
+      // A worker is stopped while the queue drains; the other finishes the work.
+      const stopped = worker1!.stop('SIGTERM');
+      await slack.waitFor(() => slack.alerts(CHANNEL).length >= 40, 30_000, 'all 40 alerts');
+      expect(await stopped).toBe(0);
+      await sleep(500);
+      for (const s of secrets) expect(slack.alerts(CHANNEL).filter((m) => m.text.includes(s))).toHaveLength(1);
+      expect(slack.alerts(CHANNEL)).toHaveLength(40);
+      // The web role runs no worker: its logs never show an event being shown in chat.
+      expect(web1!.output()).not.toContain('event shown in chat');
+    } finally {
+      await Promise.all(procs.map((p) => p.stop()));
+      await slack.close();
+      await cleanupPrefix(prefix);
+    }
+  });
+});
+
 describe('Redis unavailable: 503 so the sender retries, and nothing is half-stored', () => {
   let redisProc: ChildProcess | undefined;
   const startRedis = async (port: number) => {
