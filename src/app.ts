@@ -187,7 +187,15 @@ export async function startBot(config: Config, opts: StartOptions = {}): Promise
     if (slackEnabled) {
       const clientOptions = { slackApiUrl, timeout: 10_000 };
       if (config.slack.app_token) {
-        bolt = new App({ token: config.slack.bot_token, appToken: config.slack.app_token, socketMode: true, clientOptions, logger: boltLogger(logger) });
+        // The Socket Mode client takes its Web API options from installerOptions, not clientOptions.
+        bolt = new App({
+          token: config.slack.bot_token,
+          appToken: config.slack.app_token,
+          socketMode: true,
+          clientOptions,
+          installerOptions: { clientOptions },
+          logger: boltLogger(logger),
+        });
       } else {
         const receiver = new HTTPReceiver({ signingSecret: config.slack.signing_secret!, endpoints: '/slack/events', logger: boltLogger(logger) });
         bolt = new App({ token: config.slack.bot_token, receiver, clientOptions, logger: boltLogger(logger) });
