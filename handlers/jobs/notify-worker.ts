@@ -43,6 +43,11 @@ export function createNotifyWorker(
       connection: opts.connection,
       prefix: opts.prefix,
       concurrency: opts.concurrency,
+      // A worker that dies mid-job (SIGKILL, OOM) holds its jobs' locks until they expire; shorter
+      // locks and a more frequent stalled-job check hand them to a live worker within ~20 s.
+      lockDuration: 15_000,
+      stalledInterval: 5_000,
+      maxStalledCount: 3,
       settings: { backoffStrategy: (attemptsMade: number) => cappedBackoff(attemptsMade) },
     },
   );

@@ -43,7 +43,7 @@ export class IncidentStore {
   }
 
   /** Takes the incident's lock for `ttlMs`; returns a release function, or undefined if another worker holds it. */
-  async lock(key: string, ttlMs = 30_000): Promise<(() => Promise<void>) | undefined> {
+  async lock(key: string, ttlMs = 15_000): Promise<(() => Promise<void>) | undefined> {
     const token = randomUUID();
     const ok = await this.redis.set(this.keys.incidentLock(key), token, 'PX', ttlMs, 'NX');
     if (ok !== 'OK') return undefined;
