@@ -45,6 +45,9 @@ export function createNotifyWorker(
       concurrency: opts.concurrency,
       // A worker that dies mid-job (SIGKILL, OOM) holds its jobs' locks until they expire; shorter
       // locks and a more frequent stalled-job check hand them to a live worker within ~20 s.
+      // With a limiter set, BullMQ checks the queue's shared rate-limit key before handing out a job,
+      // so the pause worker.rateLimit() records for a Slack 429 holds in every process, not just this one.
+      limiter: { max: 10_000, duration: 1000 },
       lockDuration: 15_000,
       stalledInterval: 5_000,
       maxStalledCount: 3,

@@ -145,6 +145,34 @@ describe('a Slack outage delays but loses nothing, also across a restart', () =>
     }
   });
 
+  it('a 429 pauses posting in every worker process, not only the one that got it', async () => {
+    const prefix = uniquePrefix();
+    const slack = await new FakeSlack().start();
+    const bots = await Promise.all([startBotProcess(slackEnv(slack, prefix)), startBotProcess({ ...slackEnv(slack, prefix), ROLE: 'worker' })]);
+    try {
+      // Let both workers be idle and ready, then make the first post of a burst hit a 429.
+      slack.rateLimit(1, 2, ['chat.postMessage']);
+      const secrets = Array.from({ length: 8 }, (_, i) => `burst/${i}-${randomBytes(2).toString('hex')}`);
+      for (const s of secrets.slice(0, 4)) expect((await postJson(`${bots[0]!.url}/events/aws`, rotationFailed(s))).status).toBe(202);
+      await slack.waitFor(() => slack.calls.some((c) => c.status === 429), 10_000, 'the 429');
+      // More events arrive during the pause: no process may post them before Retry-After has passed.
+      for (const s of secrets.slice(4)) expect((await postJson(`${bots[0]!.url}/events/aws`, rotationFailed(s))).status).toBe(202);
+      await slack.waitFor(() => slack.alerts(CHANNEL).length === secrets.length, 20_000, 'all alerts after the pause');
+      const posts = slack.calls.filter((c) => c.method === 'chat.postMessage');
+      const limited = posts.find((c) => c.status === 429)!;
+      // Requests already in flight when the 429 was sent may land just after it; none may start later.
+      const during = posts.filter((c) => c.at > limited.at + 250 && c.at < limited.at + 1900);
+      expect(during).toEqual([]);
+      // The refused message itself is posted again only after Retry-After, whichever process takes it.
+      const retried = posts.find((c) => c.at > limited.at && c.status === 200 && c.params.text === limited.params.text)!;
+      expect(retried.at - limited.at).toBeGreaterThanOrEqual(1900);
+    } finally {
+      await Promise.all(bots.map((b) => b.stop()));
+      await slack.close();
+      await cleanupPrefix(prefix);
+    }
+  });
+
   it('a permanent Slack error (channel_not_found) is logged once and not retried', async () => {
     const prefix = uniquePrefix();
     const slack = await new FakeSlack().start();
