@@ -3,12 +3,15 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
+import { clickToAckBenchmark } from './click-to-ack';
+import { clickToCloudBenchmark } from './click-to-cloud';
 import { eventToChatBenchmark } from './event-to-chat';
 import { ingestBenchmark } from './ingest';
 import { cpuWindow, MACHINE } from './lib/proc-stats';
 import { killAll } from './lib/process';
 import { connectRedis, deletePrefix, redisPid, redisVersion } from './lib/redis';
 import type { Benchmark, BenchContext, BenchOutcome, Row } from './lib/types';
+import { stormBenchmark } from './storm';
 
 /**
  * `npm run bench`: runs every benchmark of the bot, each beside its baseline measured in the same
@@ -23,7 +26,13 @@ import type { Benchmark, BenchContext, BenchOutcome, Row } from './lib/types';
  * A benchmark is a module exporting a `Benchmark` (bench/lib/types.ts); add it to BENCHMARKS.
  * Nothing here runs inside `npm test`.
  */
-const BENCHMARKS: Benchmark[] = [ingestBenchmark, eventToChatBenchmark];
+const BENCHMARKS: Benchmark[] = [
+  ingestBenchmark,
+  eventToChatBenchmark,
+  clickToAckBenchmark,
+  clickToCloudBenchmark,
+  stormBenchmark,
+];
 
 const ROOT = join(__dirname, '..', '..'); // dist/bench → repository root
 const BENCH_DIR = join(ROOT, 'bench');

@@ -14,6 +14,8 @@ export interface EventTemplate {
   withId(id: string): string;
   /** The fixture with a new `id` and its secret renamed to `name` (a new incident per name). */
   withIdAndSecret(id: string, name: string): string;
+  /** The full ARN the event names for a secret called `name` (to seed a fake Secrets Manager with). */
+  secretArn(name: string): string;
 }
 
 export function awsEventTemplate(root: string, fixture = 'rotation-failed.json'): EventTemplate {
@@ -45,5 +47,6 @@ export function awsEventTemplate(root: string, fixture = 'rotation-failed.json')
   return {
     withId: (id) => plainBefore + id + plainAfter,
     withIdAndSecret: (id, name) => named(before, name) + id + named(after, name),
+    secretArn: (name) => `${arnHead}${name}${suffix}`,
   };
 }

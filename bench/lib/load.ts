@@ -101,6 +101,8 @@ export async function steadyLoad(opts: {
   durationS: number;
   headers: Record<string, string>;
   body: (i: number) => string;
+  /** Headers of request i on top of `headers` (e.g. a signature over its body). */
+  headersOf?: (i: number, body: string) => Record<string, string>;
   watch?: Record<string, number | undefined>;
 }): Promise<SteadyResult> {
   const agent = new Agent({ keepAlive: true, maxSockets: 256 });
@@ -120,7 +122,7 @@ export async function steadyLoad(opts: {
     const req = request(target, {
       method: 'POST',
       agent,
-      headers: { ...opts.headers, 'content-length': Buffer.byteLength(body) },
+      headers: { ...opts.headers, ...opts.headersOf?.(i, body), 'content-length': Buffer.byteLength(body) },
     });
     req.on('response', (res) => {
       res.resume();
@@ -159,4 +161,128 @@ export async function steadyLoad(opts: {
     errors,
     cpu: cores,
   };
+}
+
+export interface ClosedLoopResult {
+  /** Time from starting request i to its full answer, ms (NaN when none). */
+  answerMs: number[];
+  /** HTTP answer of request i (0: none / network error). */
+  status: number[];
+  errors: number;
+  durationS: number;
+  /** Completed requests per second. */
+  perSecond: number;
+  cpu: Record<string, number>;
+}
+
+/**
+ * Closed loop: `concurrency` senders, each starting the next of `requests` (in order) as soon as its
+ * previous one is answered, until all are sent. Every request carries its own body and headers
+ * (prepared beforehand, so the load generator does no signing while it measures).
+ */
+export async function closedLoop(opts: {
+  url: string;
+  concurrency: number;
+  requests: ReadonlyArray<{ body: string; headers: Record<string, string> }>;
+  watch?: Record<string, number | undefined>;
+}): Promise<ClosedLoopResult> {
+  const agent = new Agent({ keepAlive: true, maxSockets: opts.concurrency });
+  const target = new URL(opts.url);
+  const n = opts.requests.length;
+  const status: number[] = new Array<number>(n).fill(0);
+  const answerMs: number[] = new Array<number>(n).fill(NaN);
+  let errors = 0;
+  let next = 0;
+  const one = (i: number) =>
+    new Promise<void>((resolve) => {
+      const { body, headers } = opts.requests[i]!;
+      const t0 = performance.now();
+      const req = request(target, {
+        method: 'POST',
+        agent,
+        headers: { ...headers, 'content-length': Buffer.byteLength(body) },
+        timeout: 30_000,
+      });
+      req.on('response', (res) => {
+        res.resume();
+        res.on('end', () => {
+          status[i] = res.statusCode ?? 0;
+          answerMs[i] = performance.now() - t0;
+          resolve();
+        });
+      });
+      req.on('timeout', () => req.destroy(new Error('timeout')));
+      req.on('error', () => {
+        errors += 1;
+        resolve();
+      });
+      req.end(body);
+    });
+  const sender = async () => {
+    while (next < n) await one(next++);
+  };
+  const cpu = cpuWindow(opts.watch ?? {});
+  const start = performance.now();
+  await Promise.all(Array.from({ length: Math.min(opts.concurrency, n) }, sender));
+  const durationS = (performance.now() - start) / 1000;
+  const cores = cpu.stop();
+  agent.destroy();
+  return { answerMs, status, errors, durationS, perSecond: n / durationS, cpu: cores };
+}
+
+/**
+ * Bursts: every `intervalMs`, `burstSize` of `requests` (in order) start at once — people clicking
+ * the same moment — whatever the earlier bursts are doing (open loop between bursts).
+ */
+export async function burstLoad(opts: {
+  url: string;
+  burstSize: number;
+  intervalMs: number;
+  requests: ReadonlyArray<{ body: string; headers: Record<string, string> }>;
+  watch?: Record<string, number | undefined>;
+}): Promise<ClosedLoopResult> {
+  const agent = new Agent({ keepAlive: true, maxSockets: opts.burstSize * 4 });
+  const target = new URL(opts.url);
+  const n = opts.requests.length;
+  const status: number[] = new Array<number>(n).fill(0);
+  const answerMs: number[] = new Array<number>(n).fill(NaN);
+  let errors = 0;
+  const pending: Array<Promise<void>> = [];
+  const one = (i: number) =>
+    new Promise<void>((resolve) => {
+      const { body, headers } = opts.requests[i]!;
+      const t0 = performance.now();
+      const req = request(target, {
+        method: 'POST',
+        agent,
+        headers: { ...headers, 'content-length': Buffer.byteLength(body) },
+        timeout: 30_000,
+      });
+      req.on('response', (res) => {
+        res.resume();
+        res.on('end', () => {
+          status[i] = res.statusCode ?? 0;
+          answerMs[i] = performance.now() - t0;
+          resolve();
+        });
+      });
+      req.on('timeout', () => req.destroy(new Error('timeout')));
+      req.on('error', () => {
+        errors += 1;
+        resolve();
+      });
+      req.end(body);
+    });
+  const cpu = cpuWindow(opts.watch ?? {});
+  const start = performance.now();
+  for (let b = 0; b * opts.burstSize < n; b++) {
+    const due = start + b * opts.intervalMs;
+    while (performance.now() < due) await sleep(Math.max(1, Math.min(5, due - performance.now())));
+    for (let i = b * opts.burstSize; i < Math.min(n, (b + 1) * opts.burstSize); i++) pending.push(one(i));
+  }
+  await Promise.all(pending);
+  const durationS = (performance.now() - start) / 1000;
+  const cores = cpu.stop();
+  agent.destroy();
+  return { answerMs, status, errors, durationS, perSecond: n / durationS, cpu: cores };
 }
