@@ -23,7 +23,9 @@ import { createEventHandler } from '../handlers/http/event-routes';
 // eslint-disable-next-line no-restricted-imports
 import { healthRoutes } from '../handlers/http/health-routes';
 // eslint-disable-next-line no-restricted-imports
-import { createHttpServer } from '../handlers/http/server';
+import { createHttpServer, type Route } from '../handlers/http/server';
+// eslint-disable-next-line no-restricted-imports
+import { createSlackReplayGuard } from '../handlers/slack/replay-guard';
 // eslint-disable-next-line no-restricted-imports
 import { createNotifyWorker } from '../handlers/jobs/notify-worker';
 // --- chat actions (remediation, mutes, audit): issue 3
@@ -39,6 +41,32 @@ import { SecretDirectory } from './store/secret-directory';
 import { createRemediateWorker } from '../handlers/jobs/remediate-worker';
 // eslint-disable-next-line no-restricted-imports
 import { registerSlack } from '../handlers/slack';
+// --- reminders, repeats, reconciliation: issue 4
+import { FollowUps } from './alerting/follow-up';
+import type { ReconcileScope } from './alerting/reconcile';
+import { createReconcileQueue, createRemindQueue, remindQueueAdapter, scheduleReconciliation } from './queue/queues';
+import { FollowUpStore } from './store/follow-up-store';
+// eslint-disable-next-line no-restricted-imports
+import { createReconcileWorker } from '../handlers/jobs/reconcile-worker';
+// eslint-disable-next-line no-restricted-imports
+import { createRemindWorker } from '../handlers/jobs/remind-worker';
+// --- DingTalk: robot delivery, action pages, robot commands: issue 5
+import type { DingTalkOutbox } from './alerting/pipeline';
+import { DingTalkBudget } from './chat/dingtalk/dingtalk-budget';
+import { DingTalkSender, robotIdOf } from './chat/dingtalk/dingtalk-sender';
+import { createSessionReplier } from './chat/dingtalk/session-reply';
+import { QueuedDingTalkOutbox } from './queue/dingtalk-outbox';
+import { createDeliverDingTalkQueue, type DeliverDingTalkJob } from './queue/queues';
+import { deriveFormKey } from './remediation/action-form';
+import { actionLinkExpiry, actionLinksFor, deriveActionLinkKey } from './remediation/action-link';
+import { ActionLinkStore } from './store/action-link-store';
+import { DingTalkCallbackLog } from './store/dingtalk-callback-log';
+// eslint-disable-next-line no-restricted-imports
+import { dingTalkEventRoutes } from '../handlers/dingtalk/events';
+// eslint-disable-next-line no-restricted-imports
+import { actionPageRoutes } from '../handlers/http/action-pages';
+// eslint-disable-next-line no-restricted-imports
+import { createDeliverDingTalkWorker } from '../handlers/jobs/deliver-dingtalk-worker';
 
 /**
  * The composition root: the only place that constructs clients and wires them together.
@@ -143,6 +171,7 @@ export async function startBot(config: Config, opts: StartOptions = {}): Promise
       ? {
           chat: new SlackSender(
             new WebClient(config.slack.bot_token, { slackApiUrl: slackApiBase, timeout: 10_000, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true }),
+            { locale: config.locale },
           ),
         }
       : {}),
@@ -153,6 +182,19 @@ export async function startBot(config: Config, opts: StartOptions = {}): Promise
     logger,
   };
   let remediateWorker: Worker<RemediateJob> | undefined;
+  let stopFollowUps: (() => Promise<void>) | undefined;
+
+  // DingTalk (issue 5): one robot and its own queue (deliver-dingtalk), so DingTalk's 20 messages a
+  // minute never hold Slack up; requests from DingTalk (links, robot commands) hear their outcome there.
+  const dingtalkRobot = config.dingtalk.webhook_url ? robotIdOf(config.dingtalk.webhook_url) : undefined;
+  const linkKey = config.action_link_secret ? deriveActionLinkKey(config.action_link_secret) : undefined;
+  const deliverQueue: Queue<DeliverDingTalkJob> | undefined = dingtalkRobot ? createDeliverDingTalkQueue(bullConnection, config.key_prefix) : undefined;
+  deliverQueue?.on('error', (err) => logger.debug({ err: { message: err.message } }, 'deliver-dingtalk queue error'));
+  const dingtalkOutbox: DingTalkOutbox | undefined =
+    dingtalkRobot && deliverQueue ? new QueuedDingTalkOutbox(dingtalkRobot, deliverQueue, redis, keys, config.retention) : undefined;
+  if (dingtalkOutbox) chatActions.dingtalk = { outbox: dingtalkOutbox, locale: config.locale };
+  let deliverWorker: Worker<DeliverDingTalkJob> | undefined;
+  let drainDingTalkCommands: (() => Promise<void>) | undefined;
 
   const runWeb = config.role !== 'worker';
   const runWorker = config.role !== 'web';
@@ -174,6 +216,7 @@ export async function startBot(config: Config, opts: StartOptions = {}): Promise
       const counts = await notifyQueue.getJobCounts('waiting', 'delayed', 'active', 'failed');
       for (const [state, n] of Object.entries(counts)) metrics.queueDepth.set({ queue: 'notify', state }, n);
       for (const [state, n] of Object.entries(await countsOf(remediateQueue))) metrics.queueDepth.set({ queue: 'remediate', state }, n);
+      if (deliverQueue) for (const [state, n] of Object.entries(await countsOf(deliverQueue))) metrics.queueDepth.set({ queue: 'deliver-dingtalk', state }, n);
       metrics.outboxPending.set(await events.pendingCount());
     },
   });
@@ -199,24 +242,55 @@ export async function startBot(config: Config, opts: StartOptions = {}): Promise
       } else {
         const receiver = new HTTPReceiver({ signingSecret: config.slack.signing_secret!, endpoints: '/slack/events', logger: boltLogger(logger) });
         bolt = new App({ token: config.slack.bot_token, receiver, clientOptions, logger: boltLogger(logger) });
+        const replayGuard = createSlackReplayGuard(redis, keys.slackSignature);
         slackListener = (req, res) => {
-          try {
-            receiver.requestListener(req, res);
-          } catch (err) {
-            logger.error({ err }, 'slack request failed');
-            if (!res.headersSent) res.writeHead(500).end();
-          }
+          void replayGuard(req, res).then((fresh) => {
+            if (!fresh) return;
+            try {
+              receiver.requestListener(req, res);
+            } catch (err) {
+              logger.error({ err }, 'slack request failed');
+              if (!res.headersSent) res.writeHead(500).end();
+            }
+          });
         };
       }
     }
     if (bolt) registerSlack(bolt, chatActions);
     const sns = new SnsVerifier({ trustedUrlPattern: config.sns_trusted_url_pattern });
     const eventDeps = { events, logger, metrics, sns, ingestToken: config.ingest_token, bodyLimit: config.body_limit };
+    // DingTalk (issue 5): the pages behind card buttons (GET shows, POST acts) and robot commands.
+    const dingtalkRoutes: Route[] = [];
+    if (config.action_link_secret && linkKey) {
+      const links = {
+        ...chatActions,
+        linkKey,
+        formKey: deriveFormKey(config.action_link_secret),
+        linkStore: new ActionLinkStore(redis, keys),
+        linkActions: config.dingtalk.link_actions,
+        linkChannel: dingtalkRobot ?? 'dingtalk',
+      };
+      dingtalkRoutes.push(...actionPageRoutes({ links, locale: config.locale }));
+    }
+    const dingtalkEvents = dingTalkEventRoutes({
+      appSecret: config.dingtalk.app_secret, // unset: every callback is refused
+      bodyLimit: config.body_limit,
+      commands: {
+        ...chatActions,
+        locale: config.locale,
+        callbacks: new DingTalkCallbackLog(redis, keys),
+        session: createSessionReplier({ allowedHosts: config.dingtalk.webhook_url ? [new URL(config.dingtalk.webhook_url).hostname] : [] }),
+        ...(dingtalkOutbox ? { robot: dingtalkOutbox } : {}),
+      },
+    });
+    dingtalkRoutes.push(...dingtalkEvents.routes);
+    drainDingTalkCommands = dingtalkEvents.drain;
     server = createHttpServer({
       logger,
       routes: [
         { method: 'POST', path: '/events/aws', handler: createEventHandler('aws', eventDeps) },
         { method: 'POST', path: '/events/alibaba', handler: createEventHandler('alibaba', eventDeps) },
+        ...dingtalkRoutes,
         ...health,
       ],
       slack: slackListener ? { path: '/slack/events', listener: slackListener } : undefined,
@@ -228,18 +302,70 @@ export async function startBot(config: Config, opts: StartOptions = {}): Promise
 
   if (runWorker) {
     const slack = slackEnabled
-      ? new SlackSender(new WebClient(config.slack.bot_token, { slackApiUrl, timeout: 10_000, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true }))
+      ? new SlackSender(new WebClient(config.slack.bot_token, { slackApiUrl, timeout: 10_000, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true }), { locale: config.locale })
       : undefined;
-    const notifyDeps = { events, incidents, slack, defaultSlackChannel: config.slack.channel, mutes, directory, clock, logger, metrics };
+    // Reminders and repeats (delayed jobs, planned by notify step 9); reconciliation (one job scheduler for all replicas).
+    const remindQueue = createRemindQueue(bullConnection, config.key_prefix);
+    remindQueue.on('error', (err) => logger.debug({ err: { message: err.message } }, 'remind queue error'));
+    const followUps = new FollowUps({
+      incidents,
+      mutes,
+      store: new FollowUpStore(redis, keys, config.retention),
+      queue: remindQueueAdapter(remindQueue),
+      slack,
+      defaultSlackChannel: config.slack.channel,
+      settings: { reminders: config.reminders, repeatIntervalMs: config.repeat_interval },
+      clock,
+      logger,
+      metrics,
+    });
+    const remindWorker = createRemindWorker(followUps, logger, { connection: bullConnection, prefix: config.key_prefix, concurrency: 8 });
+    remindWorker.on('error', (err) => logger.warn({ err: { message: err.message } }, 'remind worker error'));
+    const scopes: ReconcileScope[] = [
+      ...config.aws.regions.map((r) => ({ provider: 'aws' as const, ...r })),
+      ...config.alibaba.regions.map((r) => ({ provider: 'alibaba' as const, ...r })),
+    ];
+    const reconcileQueue = createReconcileQueue(bullConnection, config.key_prefix);
+    reconcileQueue.on('error', (err) => logger.debug({ err: { message: err.message } }, 'reconcile queue error'));
+    const reconcileWorker = createReconcileWorker({ events, logger, metrics, clouds, incidents, scopes, clock }, { connection: bullConnection, prefix: config.key_prefix });
+    reconcileWorker.on('error', (err) => logger.warn({ err: { message: err.message } }, 'reconcile worker error'));
+    await scheduleReconciliation(reconcileQueue, scopes.length > 0 ? config.reconcile_interval : 0).catch((err: Error) =>
+      logger.warn({ err: { message: err.message } }, 'could not schedule reconciliation; it starts with the next replica that can'),
+    );
+    stopFollowUps = async () => {
+      await Promise.all([remindWorker.close(), reconcileWorker.close()]);
+      await Promise.all([remindQueue.close(), reconcileQueue.close()]);
+    };
+    const notifyDeps = { events, incidents, slack, defaultSlackChannel: config.slack.channel, mutes, directory, followUps, dingtalk: dingtalkOutbox, clock, logger, metrics };
     worker = createNotifyWorker(notifyDeps, { connection: bullConnection, prefix: config.key_prefix, concurrency: opts.concurrency ?? 32 });
     worker.on('error', (err) => logger.warn({ err: { message: err.message } }, 'notify worker error'));
     remediateWorker = createRemediateWorker(chatActions, { connection: bullConnection, prefix: config.key_prefix, concurrency: 8 });
     remediateWorker.on('error', (err) => logger.warn({ err: { message: err.message } }, 'remediate worker error'));
+    // DingTalk (issue 5): sends the queued robot messages within the robot's shared budget; card buttons are signed links.
+    if (dingtalkRobot && deliverQueue && config.dingtalk.webhook_url && config.dingtalk.secret && linkKey) {
+      const linkTtl = config.dingtalk.link_ttl;
+      const sender = new DingTalkSender({
+        webhookUrl: config.dingtalk.webhook_url,
+        secret: config.dingtalk.secret,
+        locale: config.locale,
+        robotId: dingtalkRobot,
+        budget: new DingTalkBudget(redis, keys, { perMinute: config.dingtalk.per_minute, windowMs: config.dingtalk.window }),
+        throttleMs: config.dingtalk.throttle,
+        links: (msg) => actionLinksFor(msg.actions, msg.ref, { publicUrl: config.public_url, key: linkKey, expiresAt: actionLinkExpiry(msg.now, linkTtl, msg.event.deletionDate) }),
+        logger,
+      });
+      const pending = new Set(['waiting', 'delayed', 'active', 'prioritized', 'waiting-children']);
+      deliverWorker = createDeliverDingTalkWorker(
+        { sender, isPending: async (jobId) => pending.has(await deliverQueue.getJobState(jobId)), clock, metrics, logger },
+        { connection: bullConnection, prefix: config.key_prefix, concurrency: 4 },
+      );
+      deliverWorker.on('error', (err) => logger.warn({ err: { message: err.message } }, 'deliver-dingtalk worker error'));
+    }
     relay = new OutboxRelay(events, notifyQueue, logger, metrics, opts.outbox);
     mover = new ReadyMover(events, notifyQueue, createRedis(config.redis_url, 'blocking'), logger);
     mover.start();
     relay.start();
-    logger.info({ slack: slackEnabled }, 'worker role running');
+    logger.info({ slack: slackEnabled, dingtalk: !!deliverWorker }, 'worker role running');
   }
 
   let stopping: Promise<void> | undefined;
@@ -256,6 +382,10 @@ export async function startBot(config: Config, opts: StartOptions = {}): Promise
       await relay?.stop();
       await worker?.close(); // waits for in-flight jobs
       await remediateWorker?.close();
+      await stopFollowUps?.();
+      await drainDingTalkCommands?.();
+      await deliverWorker?.close();
+      await deliverQueue?.close();
       await notifyQueue.close();
       await remediateQueue.close();
       clouds.destroy();

@@ -8,11 +8,14 @@ export interface Route {
   method: 'GET' | 'POST';
   path: string;
   handler: RouteHandler;
+  /** Match every path that starts with `path` (which should end with `/`), e.g. `/actions/<token>`. */
+  prefix?: boolean;
 }
 
 /**
- * The bot's one HTTP server: its own routes by exact path, and everything under `slackPath`
- * handed to the Bolt receiver's request listener (which verifies Slack's signature itself).
+ * The bot's one HTTP server: its own routes by exact path (or by prefix, for routes that say so),
+ * and everything under `slackPath` handed to the Bolt receiver's request listener (which verifies
+ * Slack's signature itself). An exact route wins over a prefix one.
  */
 export function createHttpServer(opts: {
   routes: Route[];
@@ -21,6 +24,8 @@ export function createHttpServer(opts: {
 }): Server {
   const table = new Map(opts.routes.map((r) => [`${r.method} ${r.path}`, r.handler]));
   const paths = new Set(opts.routes.map((r) => r.path));
+  const prefixed = opts.routes.filter((r) => r.prefix);
+  const prefixOf = (pathname: string) => prefixed.find((r) => pathname.startsWith(r.path))?.path;
   const server = createServer((req, res) => {
     let url: URL;
     try {
@@ -28,7 +33,10 @@ export function createHttpServer(opts: {
     } catch {
       return sendJson(res, 400, { error: 'bad request target' });
     }
-    const handler = table.get(`${req.method} ${url.pathname}`);
+    const prefix = prefixOf(url.pathname);
+    const handler =
+      table.get(`${req.method} ${url.pathname}`) ??
+      (prefix === undefined ? undefined : prefixed.find((r) => r.path === prefix && r.method === req.method)?.handler);
     if (handler) {
       Promise.resolve(handler(req, res, url)).catch((err) => {
         opts.logger.error({ err, path: url.pathname }, 'unhandled error in route');
@@ -38,7 +46,7 @@ export function createHttpServer(opts: {
       return;
     }
     if (opts.slack && url.pathname === opts.slack.path && req.method === 'POST') return opts.slack.listener(req, res);
-    if (paths.has(url.pathname) || (opts.slack && url.pathname === opts.slack.path)) {
+    if (paths.has(url.pathname) || prefix !== undefined || (opts.slack && url.pathname === opts.slack.path)) {
       return sendJson(res, 405, { error: `method ${req.method} not allowed on ${url.pathname}` });
     }
     sendJson(res, 404, { error: 'not found' });

@@ -26,8 +26,15 @@ export interface Incident {
   /** Source ids seen (capped), so a late redelivery is recognised even after dedup keys expire. */
   sourceIds: string[];
   message?: MessageRef;
+  /**
+   * Shown in DingTalk: the job id of the incident's latest queued robot message (robot messages
+   * cannot be edited, so later events become follow-ups, each sent after the one before).
+   */
+  dingtalk?: { robot: string; lastJobId: string };
   /** The latest remediation asked for from chat, shown in the message until the incident ends. */
   remediation?: RemediationStatus;
+  /** The latest reminder or repeat (reminders.ts) and whether it was shown or held by a mute. */
+  followUp?: { reason: 'reminder' | 'repeat-due'; at: string; outcome: 'shown' | 'muted'; final?: boolean };
 }
 
 const ROTATION_KINDS = new Set<EventKind>([
@@ -38,6 +45,7 @@ const ROTATION_KINDS = new Set<EventKind>([
   'rotation.requested',
   'rotation.cancelled',
   'rotation.label-updated',
+  'rotation.overdue',
   'test-rotation.started',
   'test-rotation.succeeded',
   'test-rotation.failed',

@@ -2,6 +2,7 @@ import type { ChatSender } from '../chat/chat-sender';
 import { consoleUrl } from '../chat/console-url';
 import type { AlertMessage, MessageRef } from '../chat/message';
 import type { NormalizeResult, SecretEvent } from '../events/secret-event';
+import { dingTalkAlertJobId, type DingTalkDelivery } from '../queue/queues';
 import { BotError } from '../ops/errors';
 import type { Clock } from '../ops/clock';
 import type { Logger } from '../ops/logger';
@@ -26,9 +27,13 @@ import { routeEvent } from './route';
  *                                        7. lifecycle: first | changed | resolved | duplicate
  *                                        8. chat: post, or update in place + reply in thread —
  *                                           skipped when muted, except the resolution of an
- *                                           incident that has a message (never left red)
- *                                        9. save the incident (muted or not), end "until resolved"
- *                                           mutes, take the event out of the outbox
+ *                                           incident that has a message (never left red);
+ *                                           DingTalk: one robot message per event, queued
+ *                                           (deliver-dingtalk) so its 20/min never holds Slack
+ *                                        9. plan the incident's follow-ups (deletion reminders,
+ *                                           repeats; follow-up.ts), save the incident (muted or
+ *                                           not), end "until resolved" mutes, take the event out
+ *                                           of the outbox
  *
  * An event is in the outbox from step 2 until step 9, so nothing accepted is lost if a process
  * dies in between: the outbox relay re-enqueues it (job ids are derived, so never twice).
@@ -69,9 +74,23 @@ export interface NotifyDeps {
   mutes?: MuteStore;
   /** Secrets seen, for chat commands (step 4). */
   directory?: SecretDirectory;
+  /** Deletion reminders and repeats, planned or cancelled for every saved incident (step 9). */
+  followUps?: { schedule(incident: Incident): Promise<void> };
+  /** The DingTalk robot's outbox (step 8), when DingTalk is configured. */
+  dingtalk?: DingTalkOutbox;
   clock: Clock;
   logger: Logger;
   metrics: Metrics;
+}
+
+/**
+ * Queues one DingTalk robot message (the deliver-dingtalk queue): DingTalk's 20 messages a minute
+ * then hold up only DingTalk. Job ids are derived from the event, so a retried notify adds it once.
+ */
+export interface DingTalkOutbox {
+  /** The robot's id (a hash of its token). */
+  robot: string;
+  enqueue(jobId: string, delivery: DingTalkDelivery): Promise<void>;
 }
 
 export type NotifyOutcome =
@@ -89,7 +108,7 @@ export async function notify(eventKey: string, deps: NotifyDeps): Promise<Notify
   }
   const { event } = stored;
   await deps.directory?.record(event, new Date(deps.clock.now()).toISOString());
-  const destinations = routeEvent(event, { defaultSlackChannel: deps.defaultSlackChannel }); // 5
+  const destinations = routeEvent(event, { defaultSlackChannel: deps.defaultSlackChannel, dingtalkRobot: deps.dingtalk?.robot }); // 5
   const mute = deps.mutes ? findMute(event, await deps.mutes.listActive(), deps.clock.now()) : undefined; // 6
 
   const key = incidentKeyOf(event);
@@ -103,19 +122,32 @@ export async function notify(eventKey: string, deps: NotifyDeps): Promise<Notify
       return { outcome: 'duplicate' };
     }
     let incident = decision.incident;
-    const silenced = mute !== undefined && !(decision.reason === 'resolved' && incident.message);
+    // Muted: nothing is shown, except the resolution of an incident the platform already shows.
+    const silencedFor = (shown: unknown) => mute !== undefined && !(decision.reason === 'resolved' && shown);
+    const silenced = silencedFor(incident.message);
+    const robot = destinations.find((d) => d.platform === 'dingtalk') ? deps.dingtalk?.robot : undefined;
+    let queuedForDingTalk = false;
+    if (deps.dingtalk && robot && !silencedFor(incident.dingtalk)) {
+      incident = await queueForDingTalk(deps.dingtalk, eventKey, decision, incident, event, now); // 8 (first: never held up by Slack)
+      queuedForDingTalk = true;
+    }
     const slackChannel = destinations.find((d) => d.platform === 'slack')?.channel;
     if (deps.slack && slackChannel && !silenced) {
-      incident = await showInSlack(deps.slack, slackChannel, decision, event, now, deps); // 8
+      incident = await showInSlack(deps.slack, slackChannel, { ...decision, incident }, event, now, deps); // 8
     }
-    await deps.incidents.save(incident); // 9
+    await deps.followUps?.schedule(incident); // 9 (before saving: a failure retries the whole event)
+    await deps.incidents.save(incident);
     if (decision.reason === 'resolved') await deps.mutes?.endUntilResolved(key);
     await deps.events.markDone(eventKey);
-    if (silenced) {
+    if (silenced && mute && !queuedForDingTalk) {
       deps.logger.info({ eventKey, incidentId: incident.id, muteId: mute.id, kind: event.kind }, 'event muted');
       return { outcome: 'muted', muteId: mute.id, incidentId: incident.id };
     }
-    if (!deps.slack || !slackChannel) return { outcome: 'tracked' };
+    if (!deps.slack || !slackChannel || silenced) {
+      if (!queuedForDingTalk) return { outcome: 'tracked' };
+      deps.logger.info({ eventKey, incidentId: incident.id, reason: decision.reason, kind: event.kind }, 'event queued for DingTalk');
+      return { outcome: 'shown', reason: decision.reason, incidentId: incident.id };
+    }
     deps.metrics.eventToChatSeconds.observe((deps.clock.now() - stored.acceptedAt) / 1000);
     deps.logger.info(
       { eventKey, requestId: stored.requestId, incidentId: incident.id, reason: decision.reason, kind: event.kind },
@@ -168,6 +200,32 @@ async function showInSlack(
   // The thread note describes this event, which may be older than the headline (late delivery).
   await tracked('reply', () => slack.reply(ref, { ...msg, event }));
   return incident;
+}
+
+/**
+ * One DingTalk message per event (robot messages cannot be edited): the card for a new incident,
+ * else an "Updated/Resolved" follow-up when the headline changes, else a one-line note. Each is
+ * sent after the incident's previous one.
+ */
+async function queueForDingTalk(
+  outbox: DingTalkOutbox,
+  eventKey: string,
+  decision: Exclude<Decision, { reason: 'duplicate' }>,
+  incident: Incident,
+  event: SecretEvent,
+  now: number,
+): Promise<Incident> {
+  const msg = alertMessageOf(incident, decision.reason, now);
+  const previous = incident.dingtalk?.robot === outbox.robot ? incident.dingtalk.lastJobId : undefined;
+  const jobId = dingTalkAlertJobId(outbox.robot, eventKey);
+  const delivery: DingTalkDelivery =
+    decision.reason === 'first' || previous === undefined
+      ? { kind: 'alert', mode: 'card', message: msg }
+      : decision.replacesHeadline
+        ? { kind: 'alert', mode: 'update', message: msg, after: previous }
+        : { kind: 'alert', mode: 'note', message: { ...msg, event }, after: previous };
+  await outbox.enqueue(jobId, delivery);
+  return { ...incident, dingtalk: { robot: outbox.robot, lastJobId: jobId } };
 }
 
 export function alertMessageOf(incident: Incident, reason: AlertMessage['reason'], now: number): AlertMessage {

@@ -1,14 +1,15 @@
 import type { SecretEvent } from '../events/secret-event';
 
-export interface Destination {
-  platform: 'slack';
-  channel: string;
-}
+export type Destination = { platform: 'slack'; channel: string } | { platform: 'dingtalk'; robot: string };
 
 /**
  * Where an event's message goes. Until routing rules exist (issue 4) every event goes to the
- * default Slack channel (SLACK_CHANNEL), when Slack is configured.
+ * default Slack channel (SLACK_CHANNEL) when Slack is configured, and to the DingTalk robot's group
+ * (DINGTALK_WEBHOOK_URL; `dingtalkRobot` is its id, a hash, never the token) when DingTalk is.
  */
-export function routeEvent(_event: SecretEvent, opts: { defaultSlackChannel?: string }): Destination[] {
-  return opts.defaultSlackChannel ? [{ platform: 'slack', channel: opts.defaultSlackChannel }] : [];
+export function routeEvent(_event: SecretEvent, opts: { defaultSlackChannel?: string; dingtalkRobot?: string }): Destination[] {
+  const out: Destination[] = [];
+  if (opts.defaultSlackChannel) out.push({ platform: 'slack', channel: opts.defaultSlackChannel });
+  if (opts.dingtalkRobot) out.push({ platform: 'dingtalk', robot: opts.dingtalkRobot });
+  return out;
 }

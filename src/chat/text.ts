@@ -24,6 +24,8 @@ export function kindLabel(kind: EventKind): string {
       return 'Automatic rotation turned off';
     case 'rotation.label-updated':
       return 'New version became current';
+    case 'rotation.overdue':
+      return 'Rotation overdue';
     case 'test-rotation.started':
       return 'Test rotation started';
     case 'test-rotation.succeeded':
@@ -62,6 +64,7 @@ export function describeEvent(event: Pick<SecretEvent, 'kind' | 'secretName'>): 
     case 'rotation.abandoned':
     case 'rotation.requested':
     case 'rotation.cancelled':
+    case 'rotation.overdue':
     case 'test-rotation.started':
     case 'test-rotation.succeeded':
     case 'test-rotation.failed':
@@ -137,6 +140,14 @@ export function severityLabel(severity: Severity): string {
   }
 }
 
+/** True for events the bot made up itself after listing secrets (alerting/reconcile.ts). */
+export function isReconciled(source: EventSource): boolean {
+  return source === 'aws.reconcile' || source === 'alibaba.reconcile';
+}
+
+/** Shown with events found by reconciliation, in place of "via <source>": why there is an alert without an event. */
+export const RECONCILED_NOTE = 'found by reconciliation: no event arrived';
+
 export function sourceLabel(source: EventSource): string {
   switch (source) {
     case 'aws.eventbridge':
@@ -147,6 +158,10 @@ export function sourceLabel(source: EventSource): string {
       return 'CloudMonitor';
     case 'alibaba.eventbridge':
       return 'Alibaba EventBridge';
+    case 'aws.reconcile':
+      return 'Secrets Manager reconciliation';
+    case 'alibaba.reconcile':
+      return 'KMS reconciliation';
   }
 }
 

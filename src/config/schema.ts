@@ -66,6 +66,23 @@ const actionPolicy = z
   })
   .strict();
 
+/** `"<account>:<region>"` entries (reconciliation scopes) → `{ account, region }`. */
+function scopeList(account: RegExp, accountHint: string) {
+  return z.union([z.string(), z.array(z.string())]).transform((v, ctx) => {
+    const items = (typeof v === 'string' ? v.split(',') : v).map((s) => s.trim()).filter(Boolean);
+    const out: Array<{ account: string; region: string }> = [];
+    for (const item of items) {
+      const m = /^([^:]+):([a-z]{2}(?:-[a-z0-9]+)+)$/.exec(item);
+      if (!m || !account.test(m[1]!)) {
+        ctx.addIssue({ code: 'custom', message: `"${item}" is not <account>:<region> (${accountHint}; e.g. 111122223333:eu-west-1)` });
+        return z.NEVER;
+      }
+      if (!out.some((o) => o.account === m[1] && o.region === m[2])) out.push({ account: m[1]!, region: m[2]! });
+    }
+    return out;
+  });
+}
+
 const onOff = z.union([z.boolean(), z.enum(['on', 'off', 'true', 'false'])]).transform((v) => v === true || v === 'on' || v === 'true');
 
 export const configSchema = z
@@ -88,7 +105,11 @@ export const configSchema = z
     operators: idList.default([]),
     locale: z.enum(['en', 'zh-CN']).default('en'),
     admin_password: z.string().min(8, 'must be at least 8 characters').optional(),
+    /** Before a scheduled deletion's date: one reminder at each point; the last one is never muted. */
     reminders: durationList.default([72 * 3_600_000, 24 * 3_600_000, 3_600_000]),
+    /** An unresolved rotation failure is announced again this long after it was last shown (YAML only); 0: never. */
+    repeat_interval: duration.default(4 * 3_600_000),
+    /** How often every `aws.regions` / `alibaba.regions` scope is listed to catch missed events; 0 disables. */
     reconcile_interval: duration.default(15 * 60_000),
     sns_trusted_url_pattern: regex.default(new RegExp('^https://sns\\.[a-z0-9-]+\\.amazonaws\\.com(\\.cn)?/')),
     /** How long an event id is remembered for dedup, and events are kept. */
@@ -127,16 +148,28 @@ export const configSchema = z
         secret: z.string().min(1).optional(),
         app_secret: z.string().min(1).optional(),
         link_actions: onOff.default(true),
+        /** Messages the bot sends through the robot per window (YAML only); DingTalk allows 20 a minute. */
+        per_minute: z.coerce.number().int().min(1).max(20).default(20),
+        /** Length of the send-budget window (YAML only): a second longer than DingTalk's minute by default. */
+        window: duration.default(61_000),
+        /** How long to hold messages after DingTalk answered 130101 "send too fast" (YAML only). */
+        throttle: duration.default(10 * 60_000),
+        /** How long action links in cards work (YAML only); a deletion date that comes sooner ends them sooner. */
+        link_ttl: duration.default(7 * 86_400_000),
       })
       .strict()
-      .default({ link_actions: true }),
+      .default({ link_actions: true, per_minute: 20, window: 61_000, throttle: 10 * 60_000, link_ttl: 7 * 86_400_000 }),
     action_link_secret: z.string().min(16, 'must be at least 16 characters').optional(),
     aws: z
       .object({
         /** account id → role ARN to assume for actions in that account. */
         roles: z.record(z.string().regex(/^\d{12}$/, 'account ids are 12 digits'), z.string().startsWith('arn:')).default({}),
-        /** accounts/regions to reconcile: [{account, region}] */
-        regions: z.array(z.string()).default([]),
+        /**
+         * Accounts and regions to reconcile, each `"<12-digit account>:<region>"`, e.g.
+         * `"111122223333:eu-west-1"` (a list, or one comma-separated string). Listed with the
+         * account's role from `roles` when it has one, else the SDK's own credentials.
+         */
+        regions: scopeList(/^\d{12}$/, 'an AWS account id is 12 digits').default([]),
       })
       .strict()
       .default({ roles: {}, regions: [] }),
@@ -145,7 +178,8 @@ export const configSchema = z
         access_key_id: z.string().min(1).optional(),
         access_key_secret: z.string().min(1).optional(),
         kms_endpoint: z.string().min(1).optional(),
-        regions: z.array(z.string()).default([]),
+        /** Accounts and regions to reconcile, each `"<account UID>:<region>"`, e.g. `"1234567890123456:cn-hangzhou"`. */
+        regions: scopeList(/^\d{1,20}$/, 'an Alibaba Cloud account UID is digits').default([]),
       })
       .strict()
       .default({ regions: [] }),
@@ -165,6 +199,13 @@ export const configSchema = z
       need(!c.dingtalk.secret, ['dingtalk', 'secret'], 'is required when DINGTALK_WEBHOOK_URL is set');
       need(!c.action_link_secret, ['action_link_secret'], 'is required when DINGTALK_WEBHOOK_URL is set');
     }
+    need(c.dingtalk.window < 1_000, ['dingtalk', 'window'], 'must be at least 1s');
+    need(c.dingtalk.link_ttl < 60_000, ['dingtalk', 'link_ttl'], 'must be at least 1m');
+    need(
+      c.alibaba.regions.length > 0 && !c.alibaba.access_key_id,
+      ['alibaba', 'access_key_id'],
+      'is required when alibaba.regions is set (reconciliation lists secrets with it)',
+    );
     need(
       !!c.alibaba.access_key_id !== !!c.alibaba.access_key_secret,
       ['alibaba', c.alibaba.access_key_id ? 'access_key_secret' : 'access_key_id'],

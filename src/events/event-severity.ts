@@ -12,6 +12,7 @@ const SEVERITY_BY_KIND: Record<EventKind, Severity> = {
   'rotation.requested': 'info',
   'rotation.cancelled': 'info',
   'rotation.label-updated': 'info',
+  'rotation.overdue': 'warning',
   'test-rotation.started': 'info',
   'test-rotation.succeeded': 'info',
   'test-rotation.failed': 'warning',

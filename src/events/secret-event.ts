@@ -12,7 +12,9 @@ export type EventSource =
   | 'aws.eventbridge' // EventBridge event (API destination, forwarder, or inside SNS)
   | 'aws.cloudwatch-alarm' // CloudWatch alarm notification delivered through SNS
   | 'alibaba.cloudmonitor' // CloudMonitor system event (JSON or form-encoded URL callback)
-  | 'alibaba.eventbridge'; // Alibaba EventBridge CloudEvent (CloudMonitor or ActionTrail data)
+  | 'alibaba.eventbridge' // Alibaba EventBridge CloudEvent (CloudMonitor or ActionTrail data)
+  | 'aws.reconcile' // found by the bot listing Secrets Manager: no event arrived (alerting/reconcile.ts)
+  | 'alibaba.reconcile'; // found by the bot listing KMS secrets: no event arrived
 
 export const EVENT_KINDS = [
   'rotation.started',
@@ -22,6 +24,7 @@ export const EVENT_KINDS = [
   'rotation.requested', // someone called RotateSecret
   'rotation.cancelled', // CancelRotateSecret: automatic rotation turned off
   'rotation.label-updated', // native "Secret Label Updated" (AWSCURRENT moved: rotation took effect)
+  'rotation.overdue', // found by reconciliation: past its next rotation date with no success seen
   'test-rotation.started',
   'test-rotation.succeeded',
   'test-rotation.failed',

@@ -1,5 +1,6 @@
 import { Queue, type ConnectionOptions, type JobsOptions } from 'bullmq';
-import type { MessageRef } from '../chat/message';
+import type { DingTalkMessage } from '../chat/dingtalk/render-dingtalk-card';
+import type { AlertMessage, MessageRef } from '../chat/message';
 import { secretDisplayName } from '../clouds/classify-cloud-error';
 import type { RemediationAction } from '../remediation/actions';
 import type { ClaimTarget } from '../store/remediation-claims';
@@ -9,6 +10,12 @@ import { hashId } from '../store/keys';
 export const QUEUES = {
   notify: 'notify',
   remediate: 'remediate',
+  /** Deletion countdown reminders and repeats of unresolved failures: one delayed job each. */
+  remind: 'remind',
+  /** The reconciliation pass, made by one job scheduler shared by every replica. */
+  reconcile: 'reconcile',
+  /** One DingTalk robot message per job; separate so DingTalk's 20/min never holds Slack up. */
+  deliverDingTalk: 'deliver-dingtalk',
 } as const;
 
 export interface NotifyJob {
@@ -64,6 +71,8 @@ export interface RemediateJob {
   message?: MessageRef;
   /** A message of its own, posted by the job when there is no alert message (kept across attempts). */
   statusMessage?: MessageRef;
+  /** Asked from DingTalk: the outcome is posted in the DingTalk group too. */
+  origin?: 'dingtalk';
 }
 
 const ACTION_SLUG: Record<RemediationAction, string> = { retryRotation: 'rotate', cancelDeletion: 'restore' };
@@ -104,4 +113,112 @@ export function remediateBackoff(attemptsMade: number, random: () => number = Ma
 
 export function createRemediateQueue(connection: ConnectionOptions, prefix: string, attempts: number): Queue<RemediateJob> {
   return new Queue<RemediateJob>(QUEUES.remediate, { connection, prefix, defaultJobOptions: remediateJobOptions(attempts) });
+}
+
+// ---------------------------------------------------------------------------------------------
+// DingTalk deliveries
+
+/**
+ * One message through a DingTalk robot.
+ * - `alert`: an alert rendered when sent (links signed then): `card` for a new incident, `update`
+ *   ("Updated: …"/"Resolved: …") when the headline changed, `note` otherwise — one message per
+ *   event. `after`: the job id of the incident's previous DingTalk message, sent first.
+ * - `body`: a message rendered already (a command reply the session webhook could not take, a
+ *   remediation outcome); `what` names it in logs.
+ */
+export type DingTalkDelivery =
+  | { kind: 'alert'; mode: 'card' | 'update' | 'note'; message: AlertMessage; after?: string }
+  | { kind: 'body'; body: DingTalkMessage; what: string };
+
+export interface DeliverDingTalkJob {
+  /** Robot id (a hash of its token, never the token). */
+  robot: string;
+  delivery: DingTalkDelivery;
+}
+
+/** Retry forever for retryable failures, like notify; waiting for budget is a delay, not an attempt. */
+export const DELIVER_DINGTALK_JOB_OPTIONS: JobsOptions = {
+  attempts: Number.MAX_SAFE_INTEGER,
+  backoff: { type: 'capped' },
+  removeOnComplete: { age: 3600, count: 20_000 },
+  removeOnFail: { age: 7 * 86_400 },
+};
+
+/** The DingTalk message for one event: `dingtalk-<robot>-<event key>` (no `:`, never all digits). */
+export function dingTalkAlertJobId(robot: string, eventKey: string): string {
+  return `dingtalk-${robot}-${eventKey}`;
+}
+
+/** Any other DingTalk message, derived from what it is about (`parts`: e.g. a callback msgId). */
+export function dingTalkJobId(robot: string, kind: string, ...parts: string[]): string {
+  return `dingtalk-${robot}-${kind}-${hashId('dingtalk', kind, ...parts)}`;
+}
+
+export function createDeliverDingTalkQueue(connection: ConnectionOptions, prefix: string): Queue<DeliverDingTalkJob> {
+  return new Queue<DeliverDingTalkJob>(QUEUES.deliverDingTalk, { connection, prefix, defaultJobOptions: DELIVER_DINGTALK_JOB_OPTIONS });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Follow-ups (reminders, repeats) and reconciliation: issue 4
+
+/** A delayed job that shows an incident again (src/alerting/reminders.ts decides whether). */
+export type RemindJob =
+  | { kind: 'reminder'; incidentKey: string; incidentId: string; deletionDate: string; at: number; final: boolean }
+  | { kind: 'repeat'; incidentKey: string; incidentId: string; at: number };
+
+/**
+ * `remind-<incident id>-<ms>` / `repeat-<incident id>-<ms>`: the incident and when it is due
+ * (a reminder's nominal time, deletion date minus its offset). Derived, so planning the same
+ * reminder again (another event, another replica) adds nothing; no `:`, never all digits.
+ */
+export function remindJobId(job: Pick<RemindJob, 'kind' | 'incidentId' | 'at'>): string {
+  return `${job.kind === 'reminder' ? 'remind' : 'repeat'}-${job.incidentId}-${Math.round(job.at)}`;
+}
+
+/** Retry chat outages with capped backoff for a day; a rate limit pauses the queue instead. */
+export const REMIND_JOB_OPTIONS: JobsOptions = {
+  attempts: 200,
+  backoff: { type: 'capped' },
+  removeOnComplete: { age: 86_400, count: 10_000 },
+  removeOnFail: { age: 7 * 86_400 },
+};
+
+export function createRemindQueue(connection: ConnectionOptions, prefix: string): Queue<RemindJob> {
+  return new Queue<RemindJob>(QUEUES.remind, { connection, prefix, defaultJobOptions: REMIND_JOB_OPTIONS });
+}
+
+/** The one scheduler id every replica upserts: one reconciliation pass per interval, whoever runs it. */
+export const RECONCILE_SCHEDULER_ID = 'reconcile-every';
+
+export type ReconcileJob = Record<string, never>;
+
+export function createReconcileQueue(connection: ConnectionOptions, prefix: string): Queue<ReconcileJob> {
+  return new Queue<ReconcileJob>(QUEUES.reconcile, {
+    connection,
+    prefix,
+    defaultJobOptions: { attempts: 1, removeOnComplete: { age: 86_400, count: 100 }, removeOnFail: { age: 7 * 86_400, count: 100 } },
+  });
+}
+
+/** The remind queue as the follow-ups need it: derived ids make a repeated add a no-op. */
+export function remindQueueAdapter(queue: Queue<RemindJob>) {
+  return {
+    add: async (jobs: Array<{ jobId: string; job: RemindJob; delayMs: number }>): Promise<void> => {
+      if (jobs.length === 0) return;
+      await queue.addBulk(jobs.map((j) => ({ name: j.job.kind, data: j.job, opts: { jobId: j.jobId, delay: j.delayMs } })));
+    },
+    remove: async (jobIds: string[]): Promise<void> => {
+      // A job that already runs is locked and stays; it finds its incident resolved and does nothing.
+      await Promise.all(jobIds.map((id) => queue.remove(id).catch(() => 0)));
+    },
+  };
+}
+
+/** Every replica calls this at start: one scheduler, so one pass per interval whichever replica runs it; 0 removes it. */
+export async function scheduleReconciliation(queue: Queue<ReconcileJob>, intervalMs: number): Promise<void> {
+  if (intervalMs <= 0) {
+    await queue.removeJobScheduler(RECONCILE_SCHEDULER_ID);
+    return;
+  }
+  await queue.upsertJobScheduler(RECONCILE_SCHEDULER_ID, { every: intervalMs }, { name: 'reconcile', data: {} });
 }

@@ -173,3 +173,14 @@ export function actionLinksFor(
     );
   return links;
 }
+
+/**
+ * When a card's links stop working: `ttlMs` after `now` (DINGTALK `link_ttl`, 7 days by default),
+ * or the secret's permanent deletion date when that comes sooner (after it there is nothing left
+ * to restore or rotate).
+ */
+export function actionLinkExpiry(now: number, ttlMs: number, deletionDate?: string): number {
+  const cap = now + ttlMs;
+  const deletion = deletionDate === undefined ? NaN : Date.parse(deletionDate);
+  return Number.isFinite(deletion) && deletion > now && deletion < cap ? Math.floor(deletion) : Math.floor(cap);
+}

@@ -112,6 +112,7 @@ function actionsForKind(kind: EventKind): ActionName[] {
   switch (kind) {
     case 'rotation.failed':
     case 'rotation.abandoned':
+    case 'rotation.overdue':
       return ['retryRotation', 'mute'];
     case 'deletion.scheduled':
     case 'access.pending-deletion':

@@ -36,6 +36,8 @@ export interface CommandDeps extends RemediationDeps, MuteDeps, OverviewDeps {
 export interface CommandContext {
   user: string;
   channel: string;
+  /** A DingTalk robot command: rotate/restore outcomes are posted in the DingTalk group too. */
+  origin?: 'dingtalk';
 }
 
 export async function runSecretsCommand(text: string, ctx: CommandContext, deps: CommandDeps): Promise<CommandReply> {
@@ -53,9 +55,11 @@ export async function runSecretsCommand(text: string, ctx: CommandContext, deps:
       case 'mutes':
         return reply({ kind: 'mutes', mutes: await deps.mutes.listActive(), now: deps.clock.now() });
       case 'mute':
-        return textReply(await muteByCommand({ ...ctx, target: command.target, durationMs: command.durationMs, reason: command.reason }, deps));
+        return textReply(
+          await muteByCommand({ user: ctx.user, channel: ctx.channel, target: command.target, durationMs: command.durationMs, reason: command.reason }, deps),
+        );
       case 'unmute':
-        return textReply(await unmuteByCommand({ ...ctx, target: command.target }, deps));
+        return textReply(await unmuteByCommand({ user: ctx.user, channel: ctx.channel, target: command.target }, deps));
       case 'status-secret':
       case 'history':
       case 'rotate':
@@ -68,7 +72,10 @@ export async function runSecretsCommand(text: string, ctx: CommandContext, deps:
         const ref: ActionRef = { alertId: '', provider: secret.provider, account: secret.account, region: secret.region, secretId: secret.secretId, secretName: secret.name };
         if (command.name === 'rotate' || command.name === 'restore') {
           const action = command.name === 'rotate' ? 'retryRotation' : 'cancelDeletion';
-          const outcome = await requestRemediation({ action, ref, user: ctx.user, channel: ctx.channel, via: 'command' }, deps);
+          const outcome = await requestRemediation(
+            { action, ref, user: ctx.user, channel: ctx.channel, via: 'command', ...(ctx.origin ? { origin: ctx.origin } : {}) },
+            deps,
+          );
           return textReply(outcome.text);
         }
         const events = await deps.directory.recentEvents(secret, command.name === 'history' ? 20 : 5);

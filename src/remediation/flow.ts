@@ -55,6 +55,8 @@ export interface RemediationRequest {
   via: 'button' | 'command';
   /** The message the button sits on (not for ephemeral messages). */
   message?: MessageRef;
+  /** Asked from DingTalk (an action link or a robot command): the outcome is also posted there. */
+  origin?: 'dingtalk';
 }
 
 export type RequestOutcome = {
@@ -111,7 +113,14 @@ export async function requestRemediation(req: RemediationRequest, deps: Remediat
   const { claim } = outcome;
   const onAlert = incident?.id === alertId && !!incident.message;
   const message = onAlert ? incident.message : req.message;
-  const job: RemediateJob = { ...record, jobId: claim.jobId, via: req.via, channel: req.channel, ...(message ? { message } : {}) };
+  const job: RemediateJob = {
+    ...record,
+    jobId: claim.jobId,
+    via: req.via,
+    channel: req.channel,
+    ...(message ? { message } : {}),
+    ...(req.origin ? { origin: req.origin } : {}),
+  };
 
   await showProgress(job, statusOf(job, 'requested', deps.clock.now()), deps); // 4
   try {
@@ -129,7 +138,7 @@ export async function requestRemediation(req: RemediationRequest, deps: Remediat
   return {
     status: 'queued',
     jobId: job.jobId,
-    text: queuedText(req.action, target, { onAlert, channel: deps.defaultChannel ?? req.channel }),
+    text: queuedText(req.action, target, req.origin === 'dingtalk' ? { onAlert: false, dingtalk: true } : { onAlert, channel: deps.defaultChannel ?? req.channel }),
   };
 }
 

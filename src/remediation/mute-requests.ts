@@ -28,6 +28,8 @@ export interface MuteButtonRequest {
   user: string;
   channel: string;
   ref: ActionRef;
+  /** How it was asked, for the audit trail: Slack's dialog (default) or a DingTalk action link. */
+  via?: 'modal' | 'link';
 }
 
 export type MuteDialogOutcome = { allowed: true; choices: MuteChoice[] } | { allowed: false; text: string };
@@ -50,7 +52,7 @@ export type MuteSubmitOutcome = { ok: true; text: string; mute: Mute } | { ok: f
 export async function submitMuteDialog(req: MuteButtonRequest & { choice: string; reason?: string }, deps: MuteDeps): Promise<MuteSubmitOutcome> {
   const secret = secretOf(req.ref);
   const audit = (e: Pick<AuditEntry, 'phase'> & Partial<AuditEntry>) =>
-    deps.audit.record({ actor: req.user, action: 'mute', secret, via: 'modal', channel: req.channel, alertId: req.ref.alertId || undefined, ...e });
+    deps.audit.record({ actor: req.user, action: 'mute', secret, via: req.via ?? 'modal', channel: req.channel, alertId: req.ref.alertId || undefined, ...e });
   const decision = authorize({ user: req.user, action: 'mute', channel: req.channel }, deps.policy);
   if (!decision.allowed) {
     await audit({ phase: 'refused', result: decision.reason });

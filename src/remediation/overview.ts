@@ -53,7 +53,7 @@ export interface OverviewDeps {
   clock: { now(): number };
 }
 
-const ROTATION_FAILURES = new Set<EventKind>(['rotation.failed', 'rotation.abandoned', 'test-rotation.failed']);
+const ROTATION_FAILURES = new Set<EventKind>(['rotation.failed', 'rotation.abandoned', 'rotation.overdue', 'test-rotation.failed']);
 const PENDING_DELETION = new Set<EventKind>(['deletion.scheduled', 'access.pending-deletion']);
 
 export async function collectOverview(deps: OverviewDeps): Promise<Overview> {

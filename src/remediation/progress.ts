@@ -1,8 +1,10 @@
-import { alertMessageOf } from '../alerting/pipeline';
+import { alertMessageOf, type DingTalkOutbox } from '../alerting/pipeline';
+import type { Locale } from '../chat/dingtalk/dingtalk-i18n';
+import { renderDingTalkNote } from '../chat/dingtalk/render-dingtalk-command';
 import type { AlertMessage, ChatNote, MessageRef, RemediationNote } from '../chat/message';
 import type { Clock } from '../ops/clock';
 import type { Logger } from '../ops/logger';
-import type { RemediateJob } from '../queue/queues';
+import { dingTalkJobId, type RemediateJob } from '../queue/queues';
 import type { IncidentStore } from '../store/incident-store';
 import { advancesRemediation, type RemediationStatus } from './actions';
 
@@ -22,6 +24,8 @@ export interface ProgressDeps {
   chat?: RemediationChat;
   /** Where a remediation without an alert message is reported (SLACK_CHANNEL). */
   defaultChannel?: string;
+  /** DingTalk: remediations asked from there (links, robot commands) hear how they ended there. */
+  dingtalk?: { outbox: DingTalkOutbox; locale: Locale };
   clock: Clock;
   logger: Logger;
 }
@@ -59,6 +63,12 @@ export async function showProgress(
     secret: { provider: job.target.provider, account: job.target.account, region: job.target.region, name: job.target.name },
     ...(retrying ? { retrying } : {}),
   };
+  if (deps.dingtalk && job.origin === 'dingtalk' && !retrying && (status.state === 'succeeded' || status.state === 'failed')) {
+    const { outbox, locale } = deps.dingtalk;
+    await outbox
+      .enqueue(dingTalkJobId(outbox.robot, 'remediation', job.jobId, status.state), { kind: 'body', body: renderDingTalkNote(note, { locale }), what: 'remediation outcome' })
+      .catch((err) => deps.logger.warn({ err, jobId: job.jobId }, 'could not queue the remediation outcome for DingTalk'));
+  }
   try {
     const found = job.alertId ? await deps.incidents.getByAlertId(job.alertId) : undefined;
     if (found && found.id === job.alertId && found.message) {

@@ -68,8 +68,10 @@ export function alreadyDoneText(claim: Claim): string {
   );
 }
 
-export function queuedText(action: ActionName, s: SecretWords, where: { onAlert: boolean; channel?: string }): string {
-  const progress = where.onAlert
+export function queuedText(action: ActionName, s: SecretWords, where: { onAlert: boolean; channel?: string; dingtalk?: boolean }): string {
+  const progress = where.dingtalk
+    ? 'The result will be posted in the DingTalk group.'
+    : where.onAlert
     ? 'Progress is shown on the alert and in its thread.'
     : where.channel
       ? `Progress will be posted in ${channelRef(where.channel)}.`

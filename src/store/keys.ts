@@ -11,6 +11,8 @@ export function hashId(...parts: string[]): string {
 export function createKeys(prefix: string) {
   return {
     prefix,
+    /** Slack request signatures seen recently (replay guard). */
+    slackSignature: (digest: string) => `${prefix}:slack:sig:${digest}`,
     /** The stored event (JSON), also the atomic dedup claim: SET NX. */
     event: (eventKey: string) => `${prefix}:evt:${eventKey}`,
     /** Outbox: events accepted but not yet shown (ZSET eventKey → accepted ms). */
@@ -43,10 +45,22 @@ export function createKeys(prefix: string) {
     secretsByName: (nameKey: string) => `${prefix}:dir:name:${nameKey}`,
     /** Recent events of one secret (capped ZSET of JSON by when they happened). */
     secretEvents: (secretKey: string) => `${prefix}:dir:events:${secretKey}`,
+    /** A reminder's or repeat's claim (`pending` while one worker shows it, then `done`), by its job id. */
+    followUpClaim: (jobId: string) => `${prefix}:fu:claim:${jobId}`,
+    /** Follow-up job ids scheduled for an incident (SET), so they can be removed when it resolves. */
+    followUpJobs: (incidentId: string) => `${prefix}:fu:jobs:${incidentId}`,
     /** DingTalk robot send budget: sends in the current window (ZSET member → sent ms). `robotId` is a hash, never the token. */
     dingtalkSends: (robotId: string) => `${prefix}:dt:sends:${robotId}`,
     /** Present while DingTalk throttles the robot (errcode 130101); expires with the throttle period. */
     dingtalkBlock: (robotId: string) => `${prefix}:dt:block:${robotId}`,
+    /** A DingTalk message already queued (its job id): a notify retried hours later does not queue it again. */
+    dingtalkQueued: (jobId: string) => `${prefix}:dt:queued:${jobId}`,
+    /** A robot callback already taken (its msgId, hashed): DingTalk's retries and replays run once. */
+    dingtalkCallback: (msgIdHash: string) => `${prefix}:dt:cb:${msgIdHash}`,
+    /** What an action link did (JSON), by its nonce (hashed); kept until the link expires. */
+    actionLinkUse: (nonceHash: string) => `${prefix}:link:use:${nonceHash}`,
+    /** A confirmation form already submitted (its one-time nonce, hashed). */
+    actionPageForm: (nonceHash: string) => `${prefix}:link:form:${nonceHash}`,
   };
 }
 

@@ -137,6 +137,7 @@ const ZH_KIND: Record<EventKind, string> = {
   'rotation.requested': '已请求轮转',
   'rotation.cancelled': '自动轮转已关闭',
   'rotation.label-updated': '新版本已生效',
+  'rotation.overdue': '轮转已逾期',
   'test-rotation.started': '测试轮转已开始',
   'test-rotation.succeeded': '测试轮转成功',
   'test-rotation.failed': '测试轮转失败',
@@ -208,6 +209,8 @@ const ZH_SOURCE: Record<EventSource, string> = {
   'aws.cloudwatch-alarm': 'CloudWatch 告警',
   'alibaba.cloudmonitor': '云监控',
   'alibaba.eventbridge': '阿里云事件总线',
+  'aws.reconcile': 'Secrets Manager 定期核对（未收到事件）',
+  'alibaba.reconcile': 'KMS 定期核对（未收到事件）',
 };
 
 const MINUTE = 60_000;

@@ -2,25 +2,24 @@ import type { Button, ContextBlock, KnownBlock, MrkdwnElement, SectionBlock } fr
 import type { SecretEvent, Severity } from '../../events/secret-event';
 import { ACTION_IDS, encodeActionRef, type ActionName, type ActionRef } from '../../remediation/actions';
 import type { AlertMessage, AlertTimelineEntry } from '../message';
+import { dingTalkCatalog, type DingTalkCatalog, type Locale } from '../dingtalk/dingtalk-i18n';
 import { remediationLine } from './render-slack-remediation';
+import { slackWords, type SlackWords } from './slack-i18n';
 import {
-  cloudLabel,
-  describeEvent,
   escapeAndTruncate,
   formatCountdown,
   formatUtc,
-  kindLabel,
-  reasonExplanation,
+  isReconciled,
+  RECONCILED_NOTE,
   reasonLabel,
   serviceLabel,
-  severityLabel,
-  sourceLabel,
   truncate,
 } from '../text';
 
 /**
- * Pure Slack renderer: AlertMessage in, Block Kit payload out. No clock (countdowns use
- * `msg.now`), no I/O. Every piece of text that comes from an event is escaped for mrkdwn and cut
+ * Pure Slack renderer: AlertMessage in, Block Kit payload out, in LOCALE (`opts.locale`: the
+ * shared catalog of ../dingtalk/dingtalk-i18n plus ./slack-i18n; English by default). No clock
+ * (countdowns use `msg.now`), no I/O. Every piece of text that comes from an event is escaped for mrkdwn and cut
  * to fit Slack's limits, so a hostile or huge event still yields a message Slack accepts.
  *
  * Buttons: one per `msg.actions` (none once resolved; `actionsFor` decides which apply),
@@ -41,6 +40,21 @@ export interface SlackAlertPayload {
 export interface SlackThreadReplyPayload {
   text: string;
   blocks?: KnownBlock[];
+}
+
+/** LOCALE: `en` (default) or `zh-CN`. */
+export interface SlackRenderOptions {
+  locale?: Locale;
+}
+
+/** The words of one locale: shared (`t`, the catalog both platforms use) and Slack's own (`w`). */
+interface Words {
+  t: DingTalkCatalog;
+  w: SlackWords;
+}
+
+function wordsOf(locale: Locale = 'en'): Words {
+  return { t: dingTalkCatalog(locale), w: slackWords(locale) };
 }
 
 /** Block Kit limits this renderer keeps (wire-formats.md §9.6). */
@@ -79,12 +93,6 @@ const BUDGET = {
   confirmName: 120,
 } as const;
 
-const BUTTON_LABELS: Record<ActionName, string> = {
-  retryRotation: 'Retry rotation',
-  cancelDeletion: 'Cancel deletion',
-  mute: 'Mute',
-};
-
 const SEVERITY_EMOJI: Record<Severity, string> = {
   critical: ':red_circle:',
   warning: ':large_orange_circle:',
@@ -93,11 +101,12 @@ const SEVERITY_EMOJI: Record<Severity, string> = {
 const RESOLVED_EMOJI = ':white_check_mark:';
 
 /** The alert message: header, facts, failure, deletion countdown, buttons, "why am I seeing this". */
-export function renderSlackAlert(msg: AlertMessage): SlackAlertPayload {
+export function renderSlackAlert(msg: AlertMessage, opts: SlackRenderOptions = {}): SlackAlertPayload {
+  const L = wordsOf(opts.locale);
   const { event } = msg;
   const resolved = msg.status === 'resolved';
-  const headline = headlineOf(event);
-  const prefix = resolved ? 'Resolved: ' : '';
+  const headline = headlineOf(event, L);
+  const prefix = resolved ? L.t.text.resolvedPrefix : '';
   const blocks: KnownBlock[] = [];
 
   blocks.push({
@@ -112,91 +121,111 @@ export function renderSlackAlert(msg: AlertMessage): SlackAlertPayload {
     },
   });
 
-  blocks.push({ type: 'section', fields: factFields(msg) });
+  blocks.push({ type: 'section', fields: factFields(msg, L) });
 
-  const failure = failureText(event);
+  const failure = failureText(event, L);
   if (failure !== undefined) blocks.push(mrkdwnSection(failure));
 
-  const deletion = showsDeletionDate(event) ? deletionText(msg) : undefined;
+  const deletion = showsDeletionDate(event) ? deletionText(msg, L) : undefined;
   if (deletion !== undefined) blocks.push(mrkdwnSection(deletion));
 
   const value = encodeActionRef(msg.ref);
   const actions = resolved ? [] : msg.actions;
   if (actions.length > 0) {
     if (value.length <= SLACK_LIMITS.buttonValue) {
-      blocks.push({ type: 'actions', elements: actionButtons(actions, msg.ref, event.deletionDate) });
+      blocks.push({ type: 'actions', elements: actionButtons(actions, msg.ref, event.deletionDate, opts.locale) });
     } else {
       // A truncated ref would point at the wrong secret: offer no buttons rather than wrong ones.
-      blocks.push(
-        context([
-          ":warning: Buttons are not available for this alert: the secret's name is too long to fit in a Slack button. Use the cloud console instead.",
-        ]),
-      );
+      blocks.push(context([L.w.buttonsUnavailable]));
     }
   }
 
   if (msg.remediation !== undefined) blocks.push(mrkdwnSection(remediationLine(msg.remediation)));
 
-  blocks.push(context(whyElements(msg)));
+  blocks.push(context(whyElements(msg, L)));
 
-  let text = `${prefix}${headline} (${whereText(event)})`;
+  let text = `${prefix}${headline}${L.t.paren(whereText(event, L))}`;
   if (deletion !== undefined && event.deletionDate !== undefined) {
-    const countdown = formatCountdown(event.deletionDate, msg.now);
-    if (countdown !== '') text += ` — permanent deletion ${countdown}`;
+    const countdown = L.t.countdown(event.deletionDate, msg.now);
+    if (countdown !== '') text += L.w.permanentDeletionIn(countdown);
   }
   return { text: escapeAndTruncate(text, BUDGET.fallbackText), blocks };
 }
 
 /** The short note added in the alert's thread when the incident changes. */
-export function renderSlackThreadReply(msg: AlertMessage): SlackThreadReplyPayload {
+export function renderSlackThreadReply(msg: AlertMessage, opts: SlackRenderOptions = {}): SlackThreadReplyPayload {
+  const L = wordsOf(opts.locale);
   const { event } = msg;
   const resolved = msg.status === 'resolved';
-  const label = kindLabel(event.kind);
-  const at = threadTime(event.occurredAt, msg.now);
+  const label = L.t.kind(event.kind);
+  const at = threadTime(event.occurredAt, msg.now, L.w);
   const actor = event.actor === undefined || event.actor.trim() === '' ? undefined : event.actor;
   const code = event.failure?.code;
-  const tail = resolved ? ' — resolved' : '';
+  const tail = resolved ? L.t.text.resolvedSuffix : '';
 
   const plain =
     (at.plain === '' ? label : `${label} ${at.plain}`) +
-    (actor === undefined ? '' : ` by ${truncate(actor, BUDGET.actor)}`) +
+    (actor === undefined ? '' : L.w.by(truncate(actor, BUDGET.actor))) +
     (code === undefined || code === '' ? '' : ` (${truncate(code, BUDGET.failureCode)})`) +
     tail;
   const rich =
     `${resolved ? RESOLVED_EMOJI : SEVERITY_EMOJI[event.severity]} *${label}*${at.mrkdwn === '' ? '' : ` ${at.mrkdwn}`}` +
-    (actor === undefined ? '' : ` by ${escapeAndTruncate(actor, BUDGET.actor)}`) +
+    (actor === undefined ? '' : L.w.by(escapeAndTruncate(actor, BUDGET.actor))) +
     (code === undefined || code === '' ? '' : ` (\`${codeSpan(code)}\`)`) +
     tail;
   return { text: escapeAndTruncate(plain, BUDGET.fallbackText), blocks: [context([rich])] };
 }
 
+/**
+ * The thread note of a follow-up (reminders.ts): a deletion countdown reminder says how long is
+ * left; a repeat says the incident is still unresolved and since when.
+ */
+export function renderSlackFollowUpReply(msg: AlertMessage): SlackThreadReplyPayload {
+  const { event } = msg;
+  if (msg.reason === 'reminder' && event.deletionDate !== undefined && !Number.isNaN(Date.parse(event.deletionDate))) {
+    const countdown = formatCountdown(event.deletionDate, msg.now);
+    const plain = `Reminder: permanent deletion ${formatUtc(event.deletionDate)}${countdown === '' ? '' : ` (${countdown})`}`;
+    const rich =
+      `:bell: *Reminder*: permanent deletion ${slackDate(event.deletionDate, '{date_short_pretty} {time}')}` +
+      (countdown === '' ? '' : ` (${countdown})`);
+    return { text: escapeAndTruncate(plain, BUDGET.fallbackText), blocks: [context([rich])] };
+  }
+  const note = renderSlackThreadReply(msg);
+  const label = reasonLabel(msg.reason);
+  const element = (note.blocks?.[0] as ContextBlock | undefined)?.elements[0];
+  const rich = element && 'text' in element && typeof element.text === 'string' ? element.text : escapeAndTruncate(note.text, BUDGET.fallbackText);
+  return {
+    text: truncate(`${label}: ${note.text}`, BUDGET.fallbackText),
+    blocks: [context([`:repeat: *${label}*: ${rich}`])],
+  };
+}
+
 // ---------------------------------------------------------------------------------------------
 
-function headlineOf(event: SecretEvent): string {
-  return describeEvent({ kind: event.kind, secretName: truncate(event.secretName, BUDGET.headlineName) });
+function headlineOf(event: SecretEvent, { t }: Words): string {
+  return t.headline(event.kind, truncate(event.secretName, BUDGET.headlineName));
 }
 
-function whereText(event: SecretEvent): string {
-  const parts = [cloudLabel(event.provider) + (event.account === '' ? '' : ` account ${event.account}`)];
-  if (event.region !== '') parts.push(event.region);
-  return truncate(parts.join(', '), 200);
+function whereText(event: SecretEvent, { t, w }: Words): string {
+  return truncate(w.where(t.cloud(event.provider), event.account, event.region), 200);
 }
 
-function factFields(msg: AlertMessage): MrkdwnElement[] {
+function factFields(msg: AlertMessage, L: Words): MrkdwnElement[] {
+  const { t } = L;
   const { event } = msg;
-  const unknown = '_unknown_';
+  const unknown = `_${t.text.unknown}_`;
   const fields: MrkdwnElement[] = [
-    field('Cloud', cloudLabel(event.provider)),
-    field('Account', event.account === '' ? unknown : escapeAndTruncate(event.account, BUDGET.account)),
-    field('Region', event.region === '' ? unknown : escapeAndTruncate(event.region, BUDGET.region)),
-    field('Secret', secretText(msg)),
-    field('Severity', severityLabel(event.severity)),
-    field('When', slackDate(event.occurredAt, '{date_short_pretty} {time}')),
+    field(t.label.cloud, t.cloud(event.provider)),
+    field(t.label.account, event.account === '' ? unknown : escapeAndTruncate(event.account, BUDGET.account)),
+    field(t.label.region, event.region === '' ? unknown : escapeAndTruncate(event.region, BUDGET.region)),
+    field(t.label.secret, secretText(msg, L)),
+    field(t.label.severity, t.severity(event.severity)),
+    field(t.label.when, slackDate(event.occurredAt, '{date_short_pretty} {time}')),
   ];
   if (event.secretType !== undefined && event.secretType !== '')
-    fields.push(field('Type', escapeAndTruncate(event.secretType, BUDGET.secretType)));
+    fields.push(field(t.label.type, escapeAndTruncate(event.secretType, BUDGET.secretType)));
   if (event.actor !== undefined && event.actor.trim() !== '')
-    fields.push(field('By', escapeAndTruncate(event.actor, BUDGET.actor)));
+    fields.push(field(t.label.by, escapeAndTruncate(event.actor, BUDGET.actor)));
   return fields;
 }
 
@@ -205,12 +234,12 @@ function field(label: string, valueMrkdwn: string): MrkdwnElement {
 }
 
 /** The secret's name linked to its console page; a name the source did not give links to the list. */
-function secretText(msg: AlertMessage): string {
+function secretText(msg: AlertMessage, { t }: Words): string {
   const name = msg.event.secretName.trim();
   const url = safeUrl(msg.consoleUrl);
   if (name === '') {
-    const note = msg.event.source === 'aws.cloudwatch-alarm' ? '_not named by the alarm_' : '_unknown_';
-    return url === undefined ? note : `${note} (<${url}|secret list>)`;
+    const note = msg.event.source === 'aws.cloudwatch-alarm' ? `_${t.text.notNamedByAlarm}_` : `_${t.text.unknown}_`;
+    return url === undefined ? note : `${note}${t.paren(`<${url}|${t.text.secretList}>`)}`;
   }
   const label = escapeAndTruncate(name, BUDGET.secretName);
   const linked = url === undefined ? label : `<${url}|${label}>`;
@@ -224,11 +253,11 @@ function safeUrl(url: string): string | undefined {
   return url.replace(/&/g, '&amp;');
 }
 
-function failureText(event: SecretEvent): string | undefined {
+function failureText(event: SecretEvent, { t }: Words): string | undefined {
   const code = event.failure?.code?.trim() ?? '';
   const message = event.failure?.message?.trim() ?? '';
   if (code === '' && message === '') return undefined;
-  let text = '*Failure*';
+  let text = `*${t.label.failure}*`;
   if (code !== '') text += ` \`${codeSpan(code)}\``;
   if (message !== '') {
     const body = escapeAndTruncate(message.replace(/```/g, "'''"), BUDGET.failureMessage);
@@ -250,60 +279,58 @@ function showsDeletionDate(event: SecretEvent): boolean {
   );
 }
 
-function deletionText(msg: AlertMessage): string | undefined {
+function deletionText(msg: AlertMessage, { t, w }: Words): string | undefined {
   const { event } = msg;
   if (event.deletionDate === undefined) return undefined;
-  const countdown = formatCountdown(event.deletionDate, msg.now);
-  let text = `:hourglass_flowing_sand: *Permanent deletion* ${slackDate(event.deletionDate, '{date_short_pretty} {time}')}`;
-  if (countdown !== '') text += ` (${countdown})`;
-  if (event.recoveryWindowDays !== undefined)
-    text += ` · recovery window ${event.recoveryWindowDays} day${event.recoveryWindowDays === 1 ? '' : 's'}`;
-  if (msg.status === 'open' && event.kind === 'access.pending-deletion')
-    text +=
-      '\nSomething still reads this secret. If it is still needed, cancel the deletion before that date.';
-  else if (msg.status === 'open' && msg.actions.includes('cancelDeletion'))
-    text += '\nUntil then the secret can be restored with *Cancel deletion*.';
+  const countdown = t.countdown(event.deletionDate, msg.now);
+  let text = `:hourglass_flowing_sand: *${t.label.permanentDeletion}* ${slackDate(event.deletionDate, '{date_short_pretty} {time}')}`;
+  if (countdown !== '') text += t.paren(countdown);
+  if (event.recoveryWindowDays !== undefined) text += ` · ${t.recoveryWindow(event.recoveryWindowDays)}`;
+  if (msg.status === 'open' && event.kind === 'access.pending-deletion') text += `\n${t.text.stillReads}`;
+  else if (msg.status === 'open' && msg.actions.includes('cancelDeletion')) text += `\n${w.restoreUntil(t.button.cancelDeletion)}`;
   return text;
 }
 
-function whyElements(msg: AlertMessage): string[] {
+function whyElements(msg: AlertMessage, L: Words): string[] {
+  const { t } = L;
   const { event } = msg;
   const why =
-    `*${reasonLabel(msg.reason)}*: ${reasonExplanation(msg.reason)}` +
-    ` · via ${sourceLabel(event.source)}` +
+    `*${t.reason(msg.reason)}*: ${t.reasonExplanation(msg.reason)}` +
+    (isReconciled(event.source) ? ` · ${RECONCILED_NOTE}` : '') +
+    ` · ${t.label.via} ${t.source(event.source)}` +
     (event.sourceEventName === ''
       ? ''
       : ` \`${escapeAndTruncate(event.sourceEventName.replace(/`/g, "'"), BUDGET.sourceEventName)}\``) +
-    ` · alert \`${escapeAndTruncate(msg.alertId.replace(/`/g, "'"), BUDGET.alertId)}\``;
+    ` · ${t.label.alert} \`${escapeAndTruncate(msg.alertId.replace(/`/g, "'"), BUDGET.alertId)}\``;
   const elements = [why];
-  if (msg.timeline.length > 0) elements.push(timelineText(msg.timeline));
+  if (msg.timeline.length > 0) elements.push(timelineText(msg.timeline, L));
   return elements;
 }
 
-function timelineText(timeline: AlertTimelineEntry[]): string {
+function timelineText(timeline: AlertTimelineEntry[], { t, w }: Words): string {
   const shown = timeline.slice(-BUDGET.timelineEntries);
   const hidden = timeline.length - shown.length;
   const items = shown.map(
     (e) =>
-      `${kindLabel(e.kind)} ${slackDate(e.occurredAt, '{date_short_pretty} {time}')}` +
-      (e.actor === undefined || e.actor === ''
-        ? ''
-        : ` by ${escapeAndTruncate(e.actor, BUDGET.timelineActor)}`),
+      `${t.kind(e.kind)} ${slackDate(e.occurredAt, '{date_short_pretty} {time}')}` +
+      (e.actor === undefined || e.actor === '' ? '' : w.by(escapeAndTruncate(e.actor, BUDGET.timelineActor))),
   );
-  return `*Earlier:* ${hidden > 0 ? `${hidden} more, then ` : ''}${items.join(' → ')}`;
+  return w.earlier(`${hidden > 0 ? `${t.moreEarlier(hidden)} ` : ''}${items.join(' → ')}`);
 }
 
 /** The buttons for `actions` on `ref` (its value must fit: check `encodeActionRef(ref).length` first). */
-export function actionButtons(actions: ActionName[], ref: ActionRef, deletionDate?: string): Button[] {
+export function actionButtons(actions: ActionName[], ref: ActionRef, deletionDate?: string, locale?: Locale): Button[] {
   const value = encodeActionRef(ref);
-  return actions.map((a) => button(a, value, ref, deletionDate));
+  const L = wordsOf(locale);
+  return actions.map((a) => button(a, value, ref, deletionDate, L));
 }
 
-function button(action: ActionName, value: string, ref: ActionRef, deletionDate: string | undefined): Button {
+function button(action: ActionName, value: string, ref: ActionRef, deletionDate: string | undefined, L: Words): Button {
+  const { t, w } = L;
   const base: Button = {
     type: 'button',
     action_id: ACTION_IDS[action],
-    text: { type: 'plain_text', text: BUTTON_LABELS[action], emoji: true },
+    text: { type: 'plain_text', text: t.button[action], emoji: true },
     value,
   };
   switch (action) {
@@ -312,10 +339,10 @@ function button(action: ActionName, value: string, ref: ActionRef, deletionDate:
         ...base,
         style: 'primary',
         confirm: {
-          title: { type: 'plain_text', text: 'Retry rotation?' },
-          text: { type: 'plain_text', text: retryConfirmText(ref) },
-          confirm: { type: 'plain_text', text: 'Retry rotation' },
-          deny: { type: 'plain_text', text: 'Go back' },
+          title: { type: 'plain_text', text: w.confirm.retryTitle },
+          text: { type: 'plain_text', text: retryConfirmText(ref, L) },
+          confirm: { type: 'plain_text', text: t.button.retryRotation },
+          deny: { type: 'plain_text', text: w.confirm.goBack },
         },
       };
     case 'cancelDeletion':
@@ -323,10 +350,10 @@ function button(action: ActionName, value: string, ref: ActionRef, deletionDate:
         ...base,
         style: 'primary',
         confirm: {
-          title: { type: 'plain_text', text: 'Cancel deletion?' },
-          text: { type: 'plain_text', text: cancelConfirmText(ref, deletionDate) },
-          confirm: { type: 'plain_text', text: 'Cancel deletion' },
-          deny: { type: 'plain_text', text: 'Go back' },
+          title: { type: 'plain_text', text: w.confirm.cancelTitle },
+          text: { type: 'plain_text', text: cancelConfirmText(ref, deletionDate, L) },
+          confirm: { type: 'plain_text', text: t.button.cancelDeletion },
+          deny: { type: 'plain_text', text: w.confirm.goBack },
         },
       };
     case 'mute':
@@ -334,36 +361,32 @@ function button(action: ActionName, value: string, ref: ActionRef, deletionDate:
   }
 }
 
-/** Where a secret lives, for confirm dialogs: "in account 111122223333 (eu-west-1)". */
-function placeOf(ref: ActionRef): string {
-  const parts: string[] = [];
-  if (ref.account !== '') parts.push(`in account ${truncate(ref.account, BUDGET.account)}`);
-  if (ref.region !== '') parts.push(`(${truncate(ref.region, BUDGET.region)})`);
-  return parts.length === 0 ? '' : ` ${parts.join(' ')}`;
+/** Where a secret lives, for confirm dialogs: " in account 111122223333 (eu-west-1)". */
+function placeOf(ref: ActionRef, { w }: Words): string {
+  return w.confirm.place(ref.account === '' ? '' : truncate(ref.account, BUDGET.account), ref.region === '' ? '' : truncate(ref.region, BUDGET.region));
 }
 
-function retryConfirmText(ref: ActionRef): string {
-  return fitName(ref, (name) =>
-    ref.provider === 'aws'
-      ? `Secrets Manager will start rotating ${name}${placeOf(ref)} now, using its configured rotation.`
-      : `${serviceLabel(ref.provider)} will rotate ${name}${placeOf(ref)} now.`,
-  );
-}
-
-function cancelConfirmText(ref: ActionRef, deletionDate: string | undefined): string {
-  const when =
-    deletionDate === undefined || Number.isNaN(Date.parse(deletionDate))
-      ? ''
-      : ` on ${formatUtc(deletionDate)}`;
+function retryConfirmText(ref: ActionRef, L: Words): string {
+  const { w } = L;
   return fitName(
     ref,
-    (name) => `${name}${placeOf(ref)} will be restored and its scheduled deletion${when} cancelled.`,
+    (name) =>
+      ref.provider === 'aws'
+        ? w.confirm.retryAws(name, placeOf(ref, L))
+        : w.confirm.retryOther(serviceLabel(ref.provider), name, placeOf(ref, L)),
+    L,
   );
+}
+
+function cancelConfirmText(ref: ActionRef, deletionDate: string | undefined, L: Words): string {
+  const { w } = L;
+  const when = deletionDate === undefined || Number.isNaN(Date.parse(deletionDate)) ? '' : w.confirm.on(formatUtc(deletionDate));
+  return fitName(ref, (name) => w.confirm.cancel(name, placeOf(ref, L), when), L);
 }
 
 /** Build a confirm text around the secret's name, shortening the name so the text fits 300. */
-function fitName(ref: ActionRef, sentence: (name: string) => string): string {
-  const full = ref.secretName !== '' ? ref.secretName : ref.secretId !== '' ? ref.secretId : 'the secret';
+function fitName(ref: ActionRef, sentence: (name: string) => string, { w }: Words): string {
+  const full = ref.secretName !== '' ? ref.secretName : ref.secretId !== '' ? ref.secretId : w.confirm.theSecret;
   let name = truncate(full, BUDGET.confirmName);
   let text = sentence(name);
   if (text.length > SLACK_LIMITS.confirmText) {
@@ -384,18 +407,18 @@ function slackDate(iso: string, format: string, fallback?: string): string {
 }
 
 /** "at 10:15 UTC" on the day of `now`, else "on 2026-02-28 at 10:15 UTC". */
-function threadTime(iso: string, now: number): { plain: string; mrkdwn: string } {
+function threadTime(iso: string, now: number, w: SlackWords): { plain: string; mrkdwn: string } {
   const t = Date.parse(iso);
   if (Number.isNaN(t)) return { plain: '', mrkdwn: '' };
   const d = new Date(t).toISOString();
   const day = d.slice(0, 10);
   const hm = `${d.slice(11, 16)} UTC`;
   if (Number.isFinite(now) && new Date(now).toISOString().slice(0, 10) === day) {
-    return { plain: `at ${hm}`, mrkdwn: `at ${slackDate(iso, '{time}', hm)}` };
+    return { plain: w.at(hm), mrkdwn: w.at(slackDate(iso, '{time}', hm)) };
   }
   return {
-    plain: `on ${day} at ${hm}`,
-    mrkdwn: `on ${slackDate(iso, '{date_short} at {time}', `${day} at ${hm}`)}`,
+    plain: w.onDay(w.dayAtTime(day, hm)),
+    mrkdwn: w.onDay(slackDate(iso, w.dateAtTimeFormat, w.dayAtTime(day, hm))),
   };
 }
 

@@ -2,7 +2,8 @@ import { ErrorCode, type WebClient } from '@slack/web-api';
 import { BotError } from '../../ops/errors';
 import type { ChatSender } from '../chat-sender';
 import type { AlertMessage, ChatNote, MessageRef } from '../message';
-import { renderSlackAlert, renderSlackThreadReply } from './render-slack-alert';
+import type { Locale } from '../dingtalk/dingtalk-i18n';
+import { renderSlackAlert, renderSlackFollowUpReply, renderSlackThreadReply } from './render-slack-alert';
 import { renderSlackNote, slackPlain } from './render-slack-remediation';
 
 /** Slack platform errors that go away by themselves. Everything else is permanent. */
@@ -44,10 +45,14 @@ export function classifySlackError(e: unknown, method: string): BotError {
 }
 
 export class SlackSender implements ChatSender {
-  constructor(private readonly client: WebClient) {}
+  /** `locale`: LOCALE for alert messages and their thread notes (default `en`). */
+  constructor(
+    private readonly client: WebClient,
+    private readonly opts: { locale?: Locale } = {},
+  ) {}
 
   async post(channel: string, msg: AlertMessage): Promise<MessageRef> {
-    const { text, blocks } = renderSlackAlert(msg);
+    const { text, blocks } = renderSlackAlert(msg, this.opts);
     const res = await this.call('chat.postMessage', () =>
       this.client.chat.postMessage({ channel, text, blocks, unfurl_links: false, unfurl_media: false }),
     );
@@ -56,13 +61,14 @@ export class SlackSender implements ChatSender {
 
   async update(ref: MessageRef, msg: AlertMessage): Promise<void> {
     const { channel, ts } = slackRef(ref);
-    const { text, blocks } = renderSlackAlert(msg);
+    const { text, blocks } = renderSlackAlert(msg, this.opts);
     await this.call('chat.update', () => this.client.chat.update({ channel, ts, text, blocks }));
   }
 
   async reply(ref: MessageRef, msg: AlertMessage): Promise<void> {
     const { channel, ts } = slackRef(ref);
-    const { text, blocks } = renderSlackThreadReply(msg);
+    const followUp = msg.reason === 'reminder' || msg.reason === 'repeat-due';
+    const { text, blocks } = followUp ? renderSlackFollowUpReply(msg) : renderSlackThreadReply(msg, this.opts);
     await this.call('chat.postMessage', () =>
       this.client.chat.postMessage({ channel, thread_ts: ts, text, ...(blocks ? { blocks } : {}) }),
     );

@@ -10,6 +10,7 @@ import { consoleUrl } from '../../../src/chat/console-url';
 import { severityOf } from '../../../src/events/event-severity';
 import {
   renderSlackAlert,
+  renderSlackFollowUpReply,
   renderSlackThreadReply,
   SLACK_LIMITS,
   type SlackAlertPayload,
@@ -128,6 +129,13 @@ const CASES: Record<string, AlertMessage> = {
   ),
   'aws-rotation-label-updated': message(
     aws('rotation.label-updated', { sourceEventName: 'Secret Label Updated' }),
+  ),
+  'aws-rotation-overdue-reconciled': message(
+    aws('rotation.overdue', {
+      source: 'aws.reconcile',
+      sourceEventName: 'ListSecrets',
+      failure: { message: 'Rotation was due by 2026-02-27 10:00 UTC and has not happened (last rotated 2026-01-28 10:00 UTC).' },
+    }),
   ),
   'aws-test-rotation-started': message(
     aws('test-rotation.started', { sourceEventName: 'TestRotationStarted' }),
@@ -287,6 +295,12 @@ const THREAD_CASES: Record<string, AlertMessage> = {
   'thread-alibaba-deletion-scheduled-other-day': CASES['alibaba-deletion-scheduled-reminder'],
 };
 
+/** Thread notes of follow-ups (reminders, repeats): renderSlackFollowUpReply. */
+const FOLLOW_UP_CASES: Record<string, AlertMessage> = {
+  'follow-up-alibaba-deletion-reminder': CASES['alibaba-deletion-scheduled-reminder'],
+  'follow-up-aws-rotation-failed-repeat': { ...CASES['aws-rotation-failed'], reason: 'repeat-due' },
+};
+
 // ----- helpers over rendered payloads ------------------------------------------------------------
 
 type AnyObj = Record<string, unknown>;
@@ -412,9 +426,13 @@ describe('renderSlackAlert golden output', () => {
     expectGolden(name, renderSlackThreadReply(THREAD_CASES[name]));
   });
 
+  it.each(Object.keys(FOLLOW_UP_CASES))('%s', (name) => {
+    expectGolden(name, renderSlackFollowUpReply(FOLLOW_UP_CASES[name]));
+  });
+
   it('has no golden file that no case writes (delete stale ones)', () => {
     if (updatingGoldens()) return;
-    const known = new Set([...Object.keys(CASES), ...Object.keys(THREAD_CASES)]);
+    const known = new Set([...Object.keys(CASES), ...Object.keys(THREAD_CASES), ...Object.keys(FOLLOW_UP_CASES)]);
     expect(listGoldens().filter((g) => !known.has(g))).toEqual([]);
   });
 });
@@ -628,6 +646,23 @@ describe('renderSlackThreadReply', () => {
     expect(renderSlackThreadReply(CASES['alibaba-deletion-scheduled-reminder']).text).toBe(
       'Deletion scheduled on 2026-02-22 at 12:00 UTC by ram-user-erin',
     );
+  });
+
+  it('a follow-up note says why it was sent: the countdown of a reminder, "still unresolved" for a repeat', () => {
+    expect(renderSlackFollowUpReply(CASES['alibaba-deletion-scheduled-reminder']).text).toBe(
+      'Reminder: permanent deletion 2026-03-02 11:00 UTC (in 23 hours)',
+    );
+    expect(renderSlackFollowUpReply({ ...CASES['aws-rotation-failed'], reason: 'repeat-due' }).text).toBe(
+      'Still unresolved: Rotation failed at 11:58 UTC (InvalidRequestException)',
+    );
+    const hostile = renderSlackFollowUpReply({ ...CASES['aws-hostile-text'], reason: 'repeat-due' });
+    expectNoInjectedMarkup(hostile);
+  });
+
+  it('an alert found by reconciliation says so', () => {
+    const text = JSON.stringify(renderSlackAlert(CASES['aws-rotation-overdue-reconciled']));
+    expect(text).toContain('found by reconciliation: no event arrived');
+    expect(JSON.stringify(renderSlackAlert(CASES['aws-rotation-failed']))).not.toContain('found by reconciliation');
   });
 
   it('escapes the actor', () => {

@@ -24,6 +24,7 @@ describe('describeEvent', () => {
     'rotation.requested': 'Rotation requested for prod/pg',
     'rotation.cancelled': 'Automatic rotation turned off for prod/pg',
     'rotation.label-updated': 'New version of prod/pg became current',
+    'rotation.overdue': 'Rotation overdue for prod/pg',
     'test-rotation.started': 'Test rotation started for prod/pg',
     'test-rotation.succeeded': 'Test rotation succeeded for prod/pg',
     'test-rotation.failed': 'Test rotation failed for prod/pg',

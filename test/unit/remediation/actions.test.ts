@@ -18,6 +18,10 @@ describe('actionsFor', () => {
     expect(actionsFor(failed, false)).toEqual([]);
   });
 
+  it('offers Retry rotation for a rotation overdue (found by reconciliation) as for a failure', () => {
+    expect(actionsFor({ ...failed, kind: 'rotation.overdue' }, true)).toEqual(['retryRotation', 'mute']);
+  });
+
   it('offers Cancel deletion for a scheduled deletion or a read while pending deletion', () => {
     expect(actionsFor({ ...failed, kind: 'deletion.scheduled' }, true)).toEqual(['cancelDeletion', 'mute']);
     expect(actionsFor({ ...failed, kind: 'access.pending-deletion' }, true)).toEqual(['cancelDeletion', 'mute']);

@@ -23,6 +23,7 @@ export const SEVERITY: Record<EventKind, Severity> = {
   'rotation.requested': 'info',
   'rotation.cancelled': 'warning',
   'rotation.label-updated': 'info',
+  'rotation.overdue': 'warning',
   'test-rotation.started': 'info',
   'test-rotation.succeeded': 'info',
   'test-rotation.failed': 'warning',
@@ -158,6 +159,13 @@ export const CASES: Record<string, AlertMessage> = {
   ),
   'aws-rotation-label-updated': message(
     aws('rotation.label-updated', { sourceEventName: 'Secret Label Updated' }),
+  ),
+  'aws-rotation-overdue-reconciled': message(
+    aws('rotation.overdue', {
+      source: 'aws.reconcile',
+      sourceEventName: 'ListSecrets',
+      failure: { message: 'Rotation was due by 2026-02-27 10:00 UTC and has not happened (last rotated 2026-01-28 10:00 UTC).' },
+    }),
   ),
   'aws-test-rotation-started': message(
     aws('test-rotation.started', { sourceEventName: 'TestRotationStarted' }),
