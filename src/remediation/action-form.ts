@@ -1,11 +1,5 @@
-import {
-  createHmac,
-  createSecretKey,
-  hkdfSync,
-  randomBytes,
-  timingSafeEqual,
-  type KeyObject,
-} from 'node:crypto';
+import { createHmac, randomBytes, timingSafeEqual, type KeyObject } from 'node:crypto';
+import { deriveSubkey } from './action-link';
 
 /**
  * CSRF protection of the confirmation page behind an action link: the page's form carries a form
@@ -37,11 +31,7 @@ export interface FormKey {
 }
 
 export function deriveFormKey(secret: string): FormKey {
-  if (typeof secret !== 'string' || secret.length === 0) throw new Error('ACTION_LINK_SECRET is empty');
-  const bytes = Buffer.from(
-    hkdfSync('sha256', Buffer.from(secret, 'utf8'), Buffer.alloc(0), FORM_HKDF_INFO, 32),
-  );
-  return { kind: 'form-key', key: createSecretKey(bytes) };
+  return { kind: 'form-key', key: deriveSubkey(secret, FORM_HKDF_INFO) };
 }
 
 function mac(key: FormKey, linkToken: string, nonce: string, issued: string): string {

@@ -52,13 +52,15 @@ export interface ActionLinkKey {
   readonly key: KeyObject;
 }
 
+/** A 256-bit key derived from ACTION_LINK_SECRET for one purpose (`info`), so no two uses share a key. */
+export function deriveSubkey(secret: string, info: string): KeyObject {
+  if (typeof secret !== 'string' || secret.length === 0) throw new Error('ACTION_LINK_SECRET is empty');
+  return createSecretKey(Buffer.from(hkdfSync('sha256', Buffer.from(secret, 'utf8'), Buffer.alloc(0), info, 32)));
+}
+
 /** Derives the link-signing key from ACTION_LINK_SECRET. Do it once at start-up and reuse the result. */
 export function deriveActionLinkKey(secret: string): ActionLinkKey {
-  if (typeof secret !== 'string' || secret.length === 0) throw new Error('ACTION_LINK_SECRET is empty');
-  const bytes = Buffer.from(
-    hkdfSync('sha256', Buffer.from(secret, 'utf8'), Buffer.alloc(0), ACTION_LINK_HKDF_INFO, 32),
-  );
-  return { kind: 'action-link-key', key: createSecretKey(bytes) };
+  return { kind: 'action-link-key', key: deriveSubkey(secret, ACTION_LINK_HKDF_INFO) };
 }
 
 /** `key`: a derived key, or ACTION_LINK_SECRET itself (derived on each call). */

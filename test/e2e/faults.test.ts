@@ -5,17 +5,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { Redis } from 'ioredis';
-import { loadFixture, loadFixtureText } from '../fixtures';
+import { loadFixture } from '../fixtures';
 import { FakeSlack } from '../fakes/fake-slack';
 import {
   cleanupPrefix,
   freePort,
   INGEST_TOKEN,
   postJson,
-  SIGNING_SECRET,
   sleep,
   startBotProcess,
   uniquePrefix,
+  rotationFailedEvent,
+  slackBotEnv,
   withFreshId,
   type BotProcess,
 } from './harness';
@@ -24,21 +25,9 @@ jest.setTimeout(120_000);
 
 const CHANNEL = 'CFAULTS';
 
-function rotationFailed(secret: string): Record<string, unknown> {
-  return withFreshId(JSON.parse(loadFixtureText('aws/rotation-failed.json').replace(/prod\/pg/g, secret)) as Record<string, unknown>);
-}
 
-function env(slack: FakeSlack, prefix: string, extra: Record<string, string> = {}): Record<string, string> {
-  return {
-    KEY_PREFIX: prefix,
-    INGEST_TOKEN,
-    SLACK_BOT_TOKEN: slack.token,
-    SLACK_SIGNING_SECRET: SIGNING_SECRET,
-    SLACK_CHANNEL: CHANNEL,
-    SLACK_API_URL: slack.apiUrl,
-    ...extra,
-  };
-}
+const env = (slack: FakeSlack, prefix: string, extra: Record<string, string> = {}) => slackBotEnv(slack, prefix, CHANNEL, extra);
+const rotationFailed = rotationFailedEvent;
 
 /** Posts `count` distinct events; returns the secrets whose event got a 2xx. */
 async function sendEvents(url: string, count: number, tag: string): Promise<string[]> {

@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
+import { loadFixtureText } from '../fixtures';
 
 export const ROOT = join(__dirname, '..', '..');
 export const MAIN = join(ROOT, 'dist', 'src', 'main.js');
@@ -128,4 +129,27 @@ export function withFreshId<T>(fixture: T, id = randomBytes(8).toString('hex')):
   const content = copy.content as Record<string, unknown> | undefined;
   if (content && 'eventId' in content) content.eventId = `${String(content.eventId)}-${id}`;
   return copy as T;
+}
+
+/** A RotationFailed EventBridge event for `secret`, with a fresh event id. */
+export function rotationFailedEvent(secret: string): Record<string, unknown> {
+  return withFreshId(JSON.parse(loadFixtureText('aws/rotation-failed.json').replace(/prod\/pg/g, secret)) as Record<string, unknown>);
+}
+
+/** The environment of a bot that posts to `channel` on the given fake Slack. */
+export function slackBotEnv(
+  slack: { token: string; apiUrl: string },
+  prefix: string,
+  channel: string,
+  extra: Record<string, string> = {},
+): Record<string, string> {
+  return {
+    KEY_PREFIX: prefix,
+    INGEST_TOKEN,
+    SLACK_BOT_TOKEN: slack.token,
+    SLACK_SIGNING_SECRET: SIGNING_SECRET,
+    SLACK_CHANNEL: channel,
+    SLACK_API_URL: slack.apiUrl,
+    ...extra,
+  };
 }

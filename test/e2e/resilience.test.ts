@@ -1,7 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
-import { loadFixtureText } from '../fixtures';
 import { FakeSlack } from '../fakes/fake-slack';
 import { EventStore } from '../../src/store/event-store';
 import { createKeys } from '../../src/store/keys';
@@ -13,11 +12,11 @@ import {
   INGEST_TOKEN,
   postJson,
   REDIS_URL,
-  SIGNING_SECRET,
   sleep,
   startBotProcess,
   uniquePrefix,
-  withFreshId,
+  rotationFailedEvent,
+  slackBotEnv,
   type BotProcess,
 } from './harness';
 
@@ -25,21 +24,9 @@ jest.setTimeout(90_000);
 
 const CHANNEL = 'CRESILIENCE';
 
-function rotationFailed(secret: string): Record<string, unknown> {
-  return withFreshId(JSON.parse(loadFixtureText('aws/rotation-failed.json').replace(/prod\/pg/g, secret)) as Record<string, unknown>);
-}
 
-function slackEnv(slack: FakeSlack, prefix: string, extra: Record<string, string> = {}): Record<string, string> {
-  return {
-    KEY_PREFIX: prefix,
-    INGEST_TOKEN,
-    SLACK_BOT_TOKEN: slack.token,
-    SLACK_SIGNING_SECRET: SIGNING_SECRET,
-    SLACK_CHANNEL: CHANNEL,
-    SLACK_API_URL: slack.apiUrl,
-    ...extra,
-  };
-}
+const slackEnv = (slack: FakeSlack, prefix: string, extra: Record<string, string> = {}) => slackBotEnv(slack, prefix, CHANNEL, extra);
+const rotationFailed = rotationFailedEvent;
 
 describe('bad input gets its answer and posts nothing', () => {
   let slack: FakeSlack;
