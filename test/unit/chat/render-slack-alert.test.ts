@@ -1,13 +1,7 @@
 import fc from 'fast-check';
 import type { KnownBlock } from '@slack/types';
-import {
-  EVENT_KINDS,
-  type EventKind,
-  type SecretEvent,
-} from '../../../src/events/secret-event';
-import type { AlertMessage, AlertStatus, AlertTimelineEntry, NotifyReason } from '../../../src/chat/message';
-import { consoleUrl } from '../../../src/chat/console-url';
-import { severityOf } from '../../../src/events/event-severity';
+import { EVENT_KINDS, type SecretEvent } from '../../../src/events/secret-event';
+import type { AlertMessage, AlertStatus } from '../../../src/chat/message';
 import {
   renderSlackAlert,
   renderSlackFollowUpReply,
@@ -17,205 +11,13 @@ import {
 } from '../../../src/chat/slack/render-slack-alert';
 import { ACTION_IDS, actionsFor, decodeActionRef, type ActionName } from '../../../src/remediation/actions';
 import { expectGolden, listGoldens, updatingGoldens } from './golden';
+import { alibaba, aws, BASE_CASES, message, NOW } from './alert-cases';
 
-/** Fixed render time: renderers are pure and never read the clock. */
-const NOW = Date.parse('2026-03-01T12:00:00Z');
-
-
-function aws(kind: EventKind, over: Partial<SecretEvent> = {}): SecretEvent {
-  return {
-    provider: 'aws',
-    source: 'aws.eventbridge',
-    account: '111122223333',
-    region: 'eu-west-1',
-    secretId: 'arn:aws:secretsmanager:eu-west-1:111122223333:secret:prod/pg-AbCdEf',
-    secretName: 'prod/pg',
-    kind,
-    severity: severityOf(kind),
-    occurredAt: '2026-03-01T11:58:00Z',
-    sourceEventName: 'RotationFailed',
-    sourceId: `aws-${kind}`,
-    ...over,
-  };
-}
-
-function alibaba(kind: EventKind, over: Partial<SecretEvent> = {}): SecretEvent {
-  return {
-    provider: 'alibaba',
-    source: 'alibaba.cloudmonitor',
-    account: '1234567890123456',
-    region: 'cn-hangzhou',
-    secretId: 'acs:kms:cn-hangzhou:1234567890123456:secret/rds-orders',
-    secretName: 'rds-orders',
-    secretType: 'Rds',
-    kind,
-    severity: severityOf(kind),
-    occurredAt: '2026-03-01T11:58:00Z',
-    sourceEventName: 'Secret:RotateSecret:Failure',
-    sourceId: `ali-${kind}`,
-    ...over,
-  };
-}
-
-function message(
-  event: SecretEvent,
-  opts: { status?: AlertStatus; reason?: NotifyReason; timeline?: AlertTimelineEntry[]; now?: number } = {},
-): AlertMessage {
-  const status = opts.status ?? 'open';
-  const alertId = `al-${event.sourceId}`.slice(0, 40);
-  return {
-    alertId,
-    status,
-    reason: opts.reason ?? (status === 'resolved' ? 'resolved' : 'first'),
-    event,
-    timeline: opts.timeline ?? [],
-    actions: actionsFor(event, status === 'open'),
-    ref: {
-      alertId,
-      provider: event.provider,
-      account: event.account,
-      region: event.region,
-      secretId: event.secretId,
-      secretName: event.secretName,
-    },
-    consoleUrl: consoleUrl(event),
-    now: opts.now ?? NOW,
-  };
-}
-
-const rotationFailure = {
-  code: 'InvalidRequestException',
-  message:
-    'Lambda function arn:aws:lambda:eu-west-1:111122223333:function:rotate-pg failed at step setSecret: password authentication failed for user "app"',
-};
 const HOSTILE = 'team/<!channel> & <@U0123ABCD> <https://evil.example|click me> `x` *bold*';
-const HUGE_MESSAGE = 'connection refused; '.repeat(250); // 5000 chars
-const HUGE_NAME = 'n'.repeat(1200);
 
 /** Every rendered case: its golden file is __golden__/<name>.json. */
 const CASES: Record<string, AlertMessage> = {
-  'aws-rotation-failed': message(aws('rotation.failed', { failure: rotationFailure }), {
-    timeline: [{ kind: 'rotation.started', occurredAt: '2026-03-01T11:57:00Z' }],
-  }),
-  'aws-rotation-abandoned': message(aws('rotation.abandoned', { sourceEventName: 'RotationAbandoned' }), {
-    reason: 'changed',
-    timeline: [
-      { kind: 'rotation.started', occurredAt: '2026-03-01T11:50:00Z' },
-      { kind: 'rotation.failed', occurredAt: '2026-03-01T11:52:00Z' },
-    ],
-  }),
-  'aws-rotation-started': message(aws('rotation.started', { sourceEventName: 'RotationStarted' })),
-  'aws-rotation-succeeded-resolved': message(
-    aws('rotation.succeeded', { sourceEventName: 'RotationSucceeded' }),
-    {
-      status: 'resolved',
-      timeline: [
-        { kind: 'rotation.failed', occurredAt: '2026-03-01T10:00:00Z' },
-        { kind: 'rotation.requested', occurredAt: '2026-03-01T11:55:00Z', actor: 'alice' },
-      ],
-    },
-  ),
-  'aws-rotation-requested': message(
-    aws('rotation.requested', {
-      sourceEventName: 'RotateSecret',
-      actor: 'arn:aws:sts::111122223333:assumed-role/Ops/alice',
-    }),
-  ),
-  'aws-rotation-cancelled': message(
-    aws('rotation.cancelled', {
-      sourceEventName: 'CancelRotateSecret',
-      actor: 'arn:aws:iam::111122223333:user/bob',
-    }),
-  ),
-  'aws-rotation-label-updated': message(
-    aws('rotation.label-updated', { sourceEventName: 'Secret Label Updated' }),
-  ),
-  'aws-rotation-overdue-reconciled': message(
-    aws('rotation.overdue', {
-      source: 'aws.reconcile',
-      sourceEventName: 'ListSecrets',
-      failure: { message: 'Rotation was due by 2026-02-27 10:00 UTC and has not happened (last rotated 2026-01-28 10:00 UTC).' },
-    }),
-  ),
-  'aws-test-rotation-started': message(
-    aws('test-rotation.started', { sourceEventName: 'TestRotationStarted' }),
-  ),
-  'aws-test-rotation-succeeded': message(
-    aws('test-rotation.succeeded', { sourceEventName: 'TestRotationSucceeded' }),
-  ),
-  'aws-test-rotation-failed': message(
-    aws('test-rotation.failed', {
-      sourceEventName: 'TestRotationFailed',
-      failure: {
-        code: 'AccessDeniedException',
-        message: 'not authorized to perform secretsmanager:PutSecretValue',
-      },
-    }),
-  ),
-  'aws-deletion-scheduled': message(
-    aws('deletion.scheduled', {
-      sourceEventName: 'DeleteSecret',
-      actor: 'arn:aws:iam::111122223333:user/carol',
-      occurredAt: '2026-03-01T11:59:00Z',
-      deletionDate: '2026-03-08T11:59:00Z',
-      recoveryWindowDays: 7,
-    }),
-  ),
-  'aws-deletion-forced': message(
-    aws('deletion.forced', {
-      sourceEventName: 'DeleteSecret',
-      actor: 'arn:aws:iam::111122223333:user/carol',
-    }),
-  ),
-  'aws-deletion-cancelled-resolved': message(
-    aws('deletion.cancelled', {
-      sourceEventName: 'RestoreSecret',
-      actor: 'arn:aws:iam::111122223333:user/dave',
-    }),
-    {
-      status: 'resolved',
-      timeline: [{ kind: 'deletion.scheduled', occurredAt: '2026-02-28T09:00:00Z', actor: 'carol' }],
-    },
-  ),
-  'aws-deletion-started': message(aws('deletion.started', { sourceEventName: 'StartSecretVersionDelete' })),
-  'aws-deletion-completed': message(aws('deletion.completed', { sourceEventName: 'EndSecretVersionDelete' })),
-  'aws-access-pending-deletion': message(
-    aws('access.pending-deletion', {
-      sourceEventName: 'GetSecretValue',
-      actor: 'arn:aws:sts::111122223333:assumed-role/billing-app/i-0abc',
-      failure: {
-        code: 'InvalidRequestException',
-        message: 'You tried to perform the operation on a secret that is currently marked deleted.',
-      },
-      deletionDate: '2026-03-03T09:30:00Z',
-    }),
-    {
-      reason: 'changed',
-      timeline: [{ kind: 'deletion.scheduled', occurredAt: '2026-02-24T09:30:00Z', actor: 'carol' }],
-    },
-  ),
-  'aws-alarm-access-pending-deletion': message(
-    aws('access.pending-deletion', {
-      source: 'aws.cloudwatch-alarm',
-      account: '',
-      secretId: '',
-      secretName: '',
-      sourceEventName: 'secrets-pending-deletion-reads',
-    }),
-  ),
-  'aws-alarm-access-cleared-resolved': message(
-    aws('access.pending-deletion-cleared', {
-      source: 'aws.cloudwatch-alarm',
-      account: '',
-      secretId: '',
-      secretName: '',
-      sourceEventName: 'secrets-pending-deletion-reads',
-    }),
-    {
-      status: 'resolved',
-      timeline: [{ kind: 'access.pending-deletion', occurredAt: '2026-03-01T09:00:00Z' }],
-    },
-  ),
+  ...BASE_CASES,
   'aws-cn-rotation-failed': message(
     aws('rotation.failed', {
       region: 'cn-north-1',
@@ -224,43 +26,6 @@ const CASES: Record<string, AlertMessage> = {
       secretName: 'prod/mysql',
       failure: { code: 'InternalServiceError' },
     }),
-  ),
-  'alibaba-rotation-failed': message(
-    alibaba('rotation.failed', {
-      failure: { code: 'Rds.RotateFailed', message: 'The RDS instance rm-bp1xxxx is not running.' },
-    }),
-  ),
-  'alibaba-rotation-succeeded-resolved': message(
-    alibaba('rotation.succeeded', { sourceEventName: 'Secret:RotateSecret:Success' }),
-    { status: 'resolved', timeline: [{ kind: 'rotation.failed', occurredAt: '2026-03-01T08:00:00Z' }] },
-  ),
-  'alibaba-deletion-scheduled-reminder': message(
-    alibaba('deletion.scheduled', {
-      source: 'alibaba.eventbridge',
-      secretType: 'Generic',
-      secretId: 'acs:kms:cn-hangzhou:1234567890123456:secret/app-token',
-      secretName: 'app-token',
-      sourceEventName: 'DeleteSecret',
-      actor: 'ram-user-erin',
-      occurredAt: '2026-02-22T12:00:00Z',
-      deletionDate: '2026-03-02T11:00:00Z',
-      recoveryWindowDays: 30,
-    }),
-    { reason: 'reminder' },
-  ),
-  'alibaba-deletion-cancelled-resolved': message(
-    alibaba('deletion.cancelled', {
-      source: 'alibaba.eventbridge',
-      secretName: 'app-token',
-      secretId: 'acs:kms:cn-hangzhou:1234567890123456:secret/app-token',
-      sourceEventName: 'RestoreSecret',
-      actor: 'ram-user-erin',
-    }),
-    { status: 'resolved' },
-  ),
-  'aws-rotation-failed-huge-message': message(
-    aws('rotation.failed', { failure: { code: 'InternalServiceError', message: HUGE_MESSAGE } }),
-    { reason: 'repeat-due' },
   ),
   'aws-hostile-text': message(
     aws('deletion.scheduled', {
@@ -272,20 +37,6 @@ const CASES: Record<string, AlertMessage> = {
       deletionDate: '2026-03-08T11:59:00Z',
     }),
   ),
-  'aws-huge-name': message(
-    aws('rotation.failed', {
-      secretName: HUGE_NAME,
-      secretId: `arn:aws:secretsmanager:eu-west-1:111122223333:secret:${HUGE_NAME}-AbCdEf`,
-      failure: { code: 'InternalServiceError' },
-    }),
-  ),
-  'aws-long-timeline': message(aws('rotation.failed', { failure: { code: 'InternalServiceError' } }), {
-    reason: 'changed',
-    timeline: Array.from({ length: 12 }, (_, i) => ({
-      kind: i % 2 === 0 ? ('rotation.started' as const) : ('rotation.failed' as const),
-      occurredAt: new Date(Date.parse('2026-03-01T00:00:00Z') + i * 3_600_000).toISOString(),
-    })),
-  }),
 };
 
 const THREAD_CASES: Record<string, AlertMessage> = {
