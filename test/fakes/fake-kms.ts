@@ -11,6 +11,7 @@
  * Semantics follow wire-formats §6.2; choices the reference does not confirm are marked [U].
  */
 import { createHash, createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
+import { FaultQueue } from './fault-queue';
 import { createServer, type ServerResponse } from 'node:http';
 import { closeServer, listen, readBody } from './fake-secrets-manager';
 
@@ -130,8 +131,8 @@ export async function startFakeKms(
   const secrets = new Map<string, FakeKmsSecret>();
   const calls: FakeKmsCall[] = [];
   const rejected: FakeKms['rejected'] = [];
-  const failures = new Map<string, FakeKmsFailure[]>();
-  const delays = new Map<string, number[]>();
+  const failures = new FaultQueue<FakeKmsFailure>();
+  const delays = new FaultQueue<number>();
   const nonces = new Set<string>();
 
   const find = (name: string | undefined): FakeKmsSecret | undefined => {
@@ -361,9 +362,9 @@ export async function startFakeKms(
       const action = params.Action ?? '';
       const call: FakeKmsCall = { action, params: unsigned, accessKeyId: params.AccessKeyId, status: 200 };
       calls.push(call);
-      const delay = delays.get(action)?.shift();
+      const delay = delays.take(action);
       if (delay) await new Promise((r) => setTimeout(r, delay).unref());
-      const failure = failures.get(action)?.shift();
+      const failure = failures.take(action);
       if (failure) {
         call.status = failure.status;
         if ('raw' in failure) {
@@ -424,16 +425,8 @@ export async function startFakeKms(
       secrets.set(secret.name, secret);
       return secret;
     },
-    failNext(action, count, failure) {
-      const q = failures.get(action) ?? [];
-      for (let i = 0; i < count; i++) q.push(failure);
-      failures.set(action, q);
-    },
-    delayNext(action, count, ms) {
-      const q = delays.get(action) ?? [];
-      for (let i = 0; i < count; i++) q.push(ms);
-      delays.set(action, q);
-    },
+    failNext: (action, count, failure) => failures.push(action, count, failure),
+    delayNext: (action, count, ms) => delays.push(action, count, ms),
     callsOf: (action) => calls.filter((c) => c.action === action),
     reset() {
       secrets.clear();

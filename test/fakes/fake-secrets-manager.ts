@@ -11,6 +11,7 @@
  * Semantics follow wire-formats §7; where AWS behaviour is not documented the choice is marked [U].
  */
 import { createHash, createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
+import { FaultQueue } from './fault-queue';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -330,8 +331,8 @@ export async function startFakeSecretsManager(
   const secrets = new Map<string, FakeAwsSecret>();
   const calls: FakeAwsCall[] = [];
   const rejected: FakeSecretsManager['rejected'] = [];
-  const failures = new Map<string, FakeAwsFailure[]>();
-  const delays = new Map<string, number[]>();
+  const failures = new FaultQueue<FakeAwsFailure>();
+  const delays = new FaultQueue<number>();
 
   const find = (id: unknown): FakeAwsSecret | undefined => {
     if (typeof id !== 'string') return undefined;
@@ -524,9 +525,9 @@ export async function startFakeSecretsManager(
       }
       const call: FakeAwsCall = { op, params, accessKeyId: sig.accessKeyId, status: 200 };
       calls.push(call);
-      const delay = delays.get(op)?.shift();
+      const delay = delays.take(op);
       if (delay) await new Promise((r) => setTimeout(r, delay).unref());
-      const failure = failures.get(op)?.shift();
+      const failure = failures.take(op);
       if (failure) {
         call.status = failure.status;
         call.errorType = failure.type;
@@ -590,16 +591,8 @@ export async function startFakeSecretsManager(
       return secret;
     },
     get: (id) => find(id),
-    failNext(op, count, failure) {
-      const q = failures.get(op) ?? [];
-      for (let i = 0; i < count; i++) q.push(failure);
-      failures.set(op, q);
-    },
-    delayNext(op, count, ms) {
-      const q = delays.get(op) ?? [];
-      for (let i = 0; i < count; i++) q.push(ms);
-      delays.set(op, q);
-    },
+    failNext: (op, count, failure) => failures.push(op, count, failure),
+    delayNext: (op, count, ms) => delays.push(op, count, ms),
     callsOf: (op) => calls.filter((c) => c.op === op),
     reset() {
       secrets.clear();
