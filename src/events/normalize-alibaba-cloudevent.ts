@@ -28,10 +28,10 @@ import type { EventKind, NormalizeResult, SecretEvent } from './secret-event';
  */
 
 const DEFAULT_RECOVERY_WINDOW_DAYS = 30;
-const ACTION_TRAIL_TYPES = new Set(['kms:ActionTrail:ApiCall', 'kms:ActionTrail:ConsoleOperation']);
+export const ACTION_TRAIL_TYPES = new Set(['kms:ActionTrail:ApiCall', 'kms:ActionTrail:ConsoleOperation']);
 const CLOUD_MONITOR_TYPE = /^kms:CloudMonitor:([A-Za-z]+)\[([A-Za-z:]+)\]$/;
 
-const API_CALL_KINDS = new Map<string, EventKind>([
+export const API_CALL_KINDS = new Map<string, EventKind>([
   ['DeleteSecret', 'deletion.scheduled'], // or deletion.forced, decided below
   ['RestoreSecret', 'deletion.cancelled'],
   ['RotateSecret', 'rotation.requested'],

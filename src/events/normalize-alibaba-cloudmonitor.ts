@@ -23,7 +23,7 @@ import type { EventKind, EventSource, NormalizeResult } from './secret-event';
  * of strings, `content` being a JSON string); both give the same result and the same sourceId.
  */
 
-const KMS_EVENT_KINDS = new Map<string, EventKind>([
+export const KMS_EVENT_KINDS = new Map<string, EventKind>([
   ['Secret:RotateSecret:Failure', 'rotation.failed'],
   ['Secret:RotateSecret:Success', 'rotation.succeeded'],
 ]);

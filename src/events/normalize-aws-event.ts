@@ -33,7 +33,7 @@ const SECRETS_MANAGER_SOURCE = 'aws.secretsmanager';
 const SECRETS_MANAGER_EVENT_SOURCE = 'secretsmanager.amazonaws.com';
 const DEFAULT_RECOVERY_WINDOW_DAYS = 30;
 
-const SERVICE_EVENT_KINDS = new Map<string, EventKind>([
+export const SERVICE_EVENT_KINDS = new Map<string, EventKind>([
   ['RotationStarted', 'rotation.started'],
   ['RotationSucceeded', 'rotation.succeeded'],
   ['RotationFailed', 'rotation.failed'],
@@ -46,7 +46,7 @@ const SERVICE_EVENT_KINDS = new Map<string, EventKind>([
   ['EndSecretVersionDelete', 'deletion.completed'],
 ]);
 
-const API_CALL_KINDS = new Map<string, EventKind>([
+export const API_CALL_KINDS = new Map<string, EventKind>([
   ['DeleteSecret', 'deletion.scheduled'], // or deletion.forced, decided below
   ['RestoreSecret', 'deletion.cancelled'],
   ['RotateSecret', 'rotation.requested'],
