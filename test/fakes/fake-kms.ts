@@ -122,7 +122,13 @@ function intervalMs(interval: string | undefined): number {
 }
 
 export async function startFakeKms(
-  opts: { region?: string; account?: string; now?: () => number } = {},
+  opts: {
+    region?: string;
+    account?: string;
+    now?: () => number;
+    /** Told about every signed call once it is answered (the demo turns calls into cloud events). */
+    onCall?: (call: FakeKmsCall) => void;
+  } = {},
 ): Promise<FakeKms> {
   const region = opts.region ?? 'cn-hangzhou';
   const account = opts.account ?? '1234567890123456';
@@ -370,6 +376,7 @@ export async function startFakeKms(
         if ('raw' in failure) {
           res.writeHead(failure.status, { 'content-type': 'text/html' });
           res.end(failure.raw);
+          opts.onCall?.(call);
           return;
         }
         call.errorCode = failure.code;
@@ -380,6 +387,7 @@ export async function startFakeKms(
           failure.message ?? `Injected ${failure.code}`,
           requestId,
         );
+        opts.onCall?.(call);
         return;
       }
       const handler = actions[action];
@@ -387,6 +395,7 @@ export async function startFakeKms(
         call.status = 404;
         call.errorCode = 'InvalidAction.NotFound';
         sendError(res, 404, 'InvalidAction.NotFound', `Specified api ${action} is not found.`, requestId);
+        opts.onCall?.(call);
         return;
       }
       try {
@@ -397,6 +406,7 @@ export async function startFakeKms(
         call.errorCode = e.code;
         sendError(res, e.status, e.code, e.message, requestId);
       }
+      opts.onCall?.(call);
     })().catch((e: unknown) => {
       if (!res.headersSent) sendError(res, 500, 'InternalFailure', String(e), 'fake');
     });

@@ -294,6 +294,8 @@ export interface FakeSecretsManagerOptions {
   region?: string;
   keyring?: FakeAwsKeyring;
   now?: () => number;
+  /** Told about every authenticated call once it is answered (the demo turns calls into cloud events). */
+  onCall?: (call: FakeAwsCall) => void;
 }
 
 const DAY = 86_400_000;
@@ -537,6 +539,7 @@ export async function startFakeSecretsManager(
           { __type: failure.type, message: failure.message ?? `Injected ${failure.type}` },
           requestId,
         );
+        opts.onCall?.(call);
         return;
       }
       const handler = ops[op];
@@ -549,6 +552,7 @@ export async function startFakeSecretsManager(
           { __type: 'UnknownOperationException', message: `The fake does not implement ${op}.` },
           requestId,
         );
+        opts.onCall?.(call);
         return;
       }
       try {
@@ -560,6 +564,7 @@ export async function startFakeSecretsManager(
         call.errorType = e.type;
         send(res, e.status, { __type: e.type, message: e.message }, requestId);
       }
+      opts.onCall?.(call);
     })().catch((e: unknown) => {
       if (!res.headersSent) {
         res.writeHead(500, { 'content-type': 'application/x-amz-json-1.1' });
