@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Logger } from '../../src/ops/logger';
 import { sendJson } from './http-util';
@@ -12,14 +13,31 @@ export interface Route {
   prefix?: boolean;
 }
 
+/** Everything under `prefix` (which should end with `/`), any method, handed to `listener` (the /admin/ dashboard). */
+export interface Mount {
+  prefix: string;
+  listener: (req: IncomingMessage, res: ServerResponse) => void;
+}
+
+/** An incoming `X-Request-Id` is kept when it is 1–64 letters, digits and `._:-` (starting with a letter or digit). */
+const SANE_REQUEST_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$/;
+
+/** The request id of a request: the caller's `X-Request-Id` when sane, else a new UUID. */
+export function requestIdFor(header: string | string[] | undefined): string {
+  return typeof header === 'string' && SANE_REQUEST_ID.test(header) ? header : randomUUID();
+}
+
 /**
  * The bot's one HTTP server: its own routes by exact path (or by prefix, for routes that say so),
- * and everything under `slackPath` handed to the Bolt receiver's request listener (which verifies
- * Slack's signature itself). An exact route wins over a prefix one.
+ * everything under a mount's prefix handed to its listener, and everything under `slackPath`
+ * handed to the Bolt receiver's request listener (which verifies Slack's signature itself). An
+ * exact route wins over a prefix one. Every answer carries `X-Request-Id`, the id the handlers
+ * log (the caller's own when sane): `req.headers['x-request-id']` holds it for them.
  */
 export function createHttpServer(opts: {
   routes: Route[];
   slack?: { path: string; listener: (req: IncomingMessage, res: ServerResponse) => void };
+  mounts?: Mount[];
   logger: Logger;
 }): Server {
   const table = new Map(opts.routes.map((r) => [`${r.method} ${r.path}`, r.handler]));
@@ -27,6 +45,9 @@ export function createHttpServer(opts: {
   const prefixed = opts.routes.filter((r) => r.prefix);
   const prefixOf = (pathname: string) => prefixed.find((r) => pathname.startsWith(r.path))?.path;
   const server = createServer((req, res) => {
+    const requestId = requestIdFor(req.headers['x-request-id']);
+    req.headers['x-request-id'] = requestId;
+    res.setHeader('x-request-id', requestId);
     let url: URL;
     try {
       url = new URL(req.url ?? '/', 'http://localhost');
@@ -46,6 +67,8 @@ export function createHttpServer(opts: {
       return;
     }
     if (opts.slack && url.pathname === opts.slack.path && req.method === 'POST') return opts.slack.listener(req, res);
+    const mount = opts.mounts?.find((m) => url.pathname.startsWith(m.prefix));
+    if (mount) return mount.listener(req, res);
     if (paths.has(url.pathname) || prefix !== undefined || (opts.slack && url.pathname === opts.slack.path)) {
       return sendJson(res, 405, { error: `method ${req.method} not allowed on ${url.pathname}` });
     }

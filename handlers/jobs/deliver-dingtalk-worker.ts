@@ -31,18 +31,25 @@ export function createDeliverDingTalkWorker(
           await job.moveToDelayed(Date.now() + result.ms + Math.floor(Math.random() * 50), token);
           throw new DelayedError();
         }
+        deps.logger.info(
+          { jobId: job.id, requestId: requestIdOf(job.data), what: whatOf(job.data) },
+          'DingTalk message sent',
+        );
         return result;
       } catch (e) {
         if (e instanceof DelayedError) throw e;
         if (e instanceof BotError && !e.retryable) {
           deps.logger.error(
-            { err: e, jobId: job.id, code: e.code },
+            { err: e, jobId: job.id, requestId: requestIdOf(job.data), code: e.code },
             'DingTalk message cannot be sent: permanent error',
           );
           throw new UnrecoverableError(e.message);
         }
         if (job.attemptsMade === 0)
-          deps.logger.warn({ err: e, jobId: job.id }, 'DingTalk message failed; will retry with backoff');
+          deps.logger.warn(
+            { err: e, jobId: job.id, requestId: requestIdOf(job.data) },
+            'DingTalk message failed; will retry with backoff',
+          );
         throw e;
       }
     },
@@ -53,4 +60,13 @@ export function createDeliverDingTalkWorker(
       settings: { backoffStrategy: (attemptsMade: number) => cappedBackoff(attemptsMade) },
     },
   );
+}
+
+/** The ingest request id of an alert message's event (absent for command replies and remediation notes). */
+function requestIdOf(job: DeliverDingTalkJob): string | undefined {
+  return job.delivery.kind === 'alert' ? job.delivery.requestId : undefined;
+}
+
+function whatOf(job: DeliverDingTalkJob): string {
+  return job.delivery.kind === 'alert' ? `alert ${job.delivery.mode}` : job.delivery.what;
 }

@@ -31,11 +31,13 @@ export function createNotifyWorker(
           throw Worker.RateLimitError();
         }
         if (e instanceof BotError && !e.retryable) {
-          deps.logger.error({ err: e, eventKey: job.data.eventKey, code: e.code }, 'event cannot be shown: permanent chat error');
+          const requestId = await requestIdOf(job.data.eventKey, deps);
+          deps.logger.error({ err: e, eventKey: job.data.eventKey, requestId, code: e.code }, 'event cannot be shown: permanent chat error');
           await deps.events.markDone(job.data.eventKey);
           throw new UnrecoverableError(e.message);
         }
-        if (job.attemptsMade === 0) deps.logger.warn({ err: e, eventKey: job.data.eventKey }, 'notify failed; will retry with backoff');
+        if (job.attemptsMade === 0)
+          deps.logger.warn({ err: e, eventKey: job.data.eventKey, requestId: await requestIdOf(job.data.eventKey, deps) }, 'notify failed; will retry with backoff');
         throw e;
       }
     },
@@ -55,4 +57,12 @@ export function createNotifyWorker(
     },
   );
   return worker;
+}
+
+/** The ingest request id stored with the event, for failure log lines (read only when one is written). */
+async function requestIdOf(eventKey: string, deps: Pick<NotifyDeps, 'events'>): Promise<string | undefined> {
+  return deps.events.get(eventKey).then(
+    (stored) => stored?.requestId,
+    () => undefined,
+  );
 }

@@ -2,6 +2,7 @@ import { DelayedError, UnrecoverableError, Worker, type ConnectionOptions, type 
 import type { FollowUps } from '../../src/alerting/follow-up';
 import { BotError } from '../../src/ops/errors';
 import type { Logger } from '../../src/ops/logger';
+import type { Metrics } from '../../src/ops/metrics';
 import { cappedBackoff, QUEUES, type RemindJob } from '../../src/queue/queues';
 
 /**
@@ -13,7 +14,12 @@ import { cappedBackoff, QUEUES, type RemindJob } from '../../src/queue/queues';
 export function createRemindWorker(
   followUps: Pick<FollowUps, 'run'>,
   logger: Logger,
-  opts: { connection: ConnectionOptions; prefix: string; concurrency: number },
+  opts: {
+    connection: ConnectionOptions;
+    prefix: string;
+    concurrency: number;
+    metrics?: Pick<Metrics, 'reminderLagSeconds'>;
+  },
 ): Worker<RemindJob> {
   const worker: Worker<RemindJob> = new Worker<RemindJob>(
     QUEUES.remind,
@@ -25,6 +31,11 @@ export function createRemindWorker(
           await job.moveToDelayed(Date.now() + 100 + Math.floor(Math.random() * 400), token);
           throw new DelayedError();
         }
+        if (result.outcome === 'shown')
+          opts.metrics?.reminderLagSeconds.observe(
+            { kind: job.data.kind },
+            Math.max(0, Date.now() - job.data.at) / 1000,
+          );
         return result;
       } catch (e) {
         if (e instanceof DelayedError) throw e;

@@ -8,7 +8,7 @@ export function createMetrics() {
     registry,
     eventsReceived: new Counter({
       name: 'secrets_bot_events_received_total',
-      help: 'Events received on the ingest endpoints, by source, kind and outcome (accepted, duplicate, ignored, refused, invalid, unavailable)',
+      help: 'Events received on the ingest endpoints, by source, kind and outcome (accepted, duplicate, ignored, refused, invalid, unavailable, rate-limited)',
       labelNames: ['source', 'kind', 'outcome'] as const,
       registers: [registry],
     }),
@@ -33,13 +33,33 @@ export function createMetrics() {
     }),
     queueDepth: new Gauge({
       name: 'secrets_bot_queue_depth',
-      help: 'Jobs waiting, delayed or active, by queue',
+      help: 'Jobs by queue and state (waiting, active, delayed, failed), read from Redis on each scrape',
       labelNames: ['queue', 'state'] as const,
       registers: [registry],
     }),
     outboxPending: new Gauge({
       name: 'secrets_bot_outbox_pending',
       help: 'Events accepted but not yet shown in chat',
+      registers: [registry],
+    }),
+    jobSeconds: new Histogram({
+      name: 'secrets_bot_job_seconds',
+      help: 'Time from a job being due (added, or its delay over) to finishing, retries included, by queue and outcome (completed, failed)',
+      labelNames: ['queue', 'outcome'] as const,
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3600],
+      registers: [registry],
+    }),
+    remediations: new Counter({
+      name: 'secrets_bot_remediations_total',
+      help: 'Remediation job runs by action, provider and outcome (succeeded, failed, retrying, superseded, error)',
+      labelNames: ['action', 'provider', 'outcome'] as const,
+      registers: [registry],
+    }),
+    reminderLagSeconds: new Histogram({
+      name: 'secrets_bot_reminder_lag_seconds',
+      help: 'Time from when a reminder or repeat was due to when it was shown in chat, by kind (reminder, repeat)',
+      labelNames: ['kind'] as const,
+      buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3600],
       registers: [registry],
     }),
   };
