@@ -19,6 +19,8 @@ export const ENV_KEYS: Record<string, string[]> = {
   REMINDERS: ['reminders'],
   RECONCILE_INTERVAL: ['reconcile_interval'],
   SNS_TRUSTED_URL_PATTERN: ['sns_trusted_url_pattern'],
+  INGEST_RATE_LIMIT: ['rate_limit', 'per_source'],
+  TRUST_PROXY: ['trust_proxy'],
   SLACK_BOT_TOKEN: ['slack', 'bot_token'],
   SLACK_SIGNING_SECRET: ['slack', 'signing_secret'],
   SLACK_APP_TOKEN: ['slack', 'app_token'],
