@@ -1,6 +1,7 @@
 import type { BlockAction, ButtonAction } from '@slack/bolt';
 import type { SlackMessageRef } from '../../src/chat/message';
 import { decodeActionRef, type ActionRef } from '../../src/remediation/actions';
+import { staleButtonText } from '../../src/remediation/replies';
 
 /** What a button click says, read from Slack's block_actions payload. Transport parsing only. */
 export interface ButtonClick {
@@ -27,4 +28,5 @@ export function readButtonClick(body: BlockAction<ButtonAction>): ButtonClick {
   };
 }
 
-export const STALE_BUTTON_TEXT = 'This button is not valid any more (it was changed or comes from an older version). Use /secrets status <secret> instead.';
+/** In English; listeners say it in LOCALE with `staleButtonText(deps.locale)`. */
+export const STALE_BUTTON_TEXT = staleButtonText();

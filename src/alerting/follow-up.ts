@@ -4,12 +4,12 @@ import { BotError } from '../ops/errors';
 import type { Clock } from '../ops/clock';
 import type { Logger } from '../ops/logger';
 import type { Metrics } from '../ops/metrics';
-import { remindJobId, type RemindJob } from '../queue/queues';
+import { dingTalkJobId, remindJobId, type RemindJob } from '../queue/queues';
 import type { FollowUpStore } from '../store/follow-up-store';
 import type { IncidentStore } from '../store/incident-store';
 import type { MuteStore } from '../store/mute-store';
 import type { Incident } from './lifecycle';
-import { alertMessageOf } from './pipeline';
+import { alertMessageOf, type DingTalkOutbox } from './pipeline';
 import {
   planFollowUps,
   reminderDecision,
@@ -18,7 +18,7 @@ import {
   type FollowUpSettings,
   type SkipReason,
 } from './reminders';
-import { routeEvent } from './route';
+import { compileRoutes, routeEvent, type RouteTree } from './route';
 
 /**
  * Follow-ups, the I/O around reminders.ts:
@@ -28,8 +28,10 @@ import { routeEvent } from './route';
  *      due time (planFollowUps)                         behind BullMQ's derived job ids)
  *   2. add one delayed job per point, ids derived    2. lock the incident, load it and the mutes
  *      (adding one again is a no-op)                 3. decide (reminderDecision / repeatDecision)
- *   3. a resolved incident: remove its pending jobs  4. show in Slack: update in place + thread
- *                                                       note, or post anew (final reminder, repeat)
+ *   3. a resolved incident: remove its pending jobs  4. show: DingTalk first (a follow-up card
+ *                                                       queued after the incident's previous robot
+ *                                                       message), then Slack: update in place +
+ *                                                       thread note, or post anew (final, repeat)
  *                                                    5. save the incident; plan the next repeat
  */
 
@@ -48,6 +50,10 @@ export interface FollowUpDeps {
   /** Undefined when Slack is not configured: follow-ups are decided but nothing is shown. */
   slack?: ChatSender;
   defaultSlackChannel?: string;
+  /** The DingTalk robot's outbox (deliver-dingtalk queue), when DingTalk is configured. */
+  dingtalk?: DingTalkOutbox;
+  /** The routing tree (config `route`); absent: the default route, SLACK_CHANNEL and the robot. */
+  routes?: RouteTree;
   settings: FollowUpSettings;
   clock: Clock;
   logger: Logger;
@@ -67,7 +73,17 @@ export type FollowUpOutcome =
   | { outcome: 'busy' };
 
 export class FollowUps {
-  constructor(private readonly deps: FollowUpDeps) {}
+  private readonly routes: RouteTree;
+
+  constructor(private readonly deps: FollowUpDeps) {
+    this.routes =
+      deps.routes ??
+      compileRoutes(undefined, {
+        defaultSlackChannel: deps.defaultSlackChannel,
+        dingtalkRobot: deps.dingtalk?.robot,
+        repeatInterval: deps.settings.repeatIntervalMs,
+      });
+  }
 
   /** Pipeline step 9: plans (or, once resolved, cancels) the incident's reminders and repeat. Idempotent. */
   async schedule(incident: Incident): Promise<void> {
@@ -147,12 +163,20 @@ export class FollowUps {
           };
         }
 
-        const channel = incident && this.slackChannelOf(incident);
-        if (!incident || !this.deps.slack || !channel) {
+        const where = incident && this.destinationsOf(incident);
+        const slack = where?.slackChannel !== undefined ? this.deps.slack : undefined;
+        if (!incident || !where || (!slack && !where.dingtalk)) {
           await store.finish(jobId);
           return { outcome: 'skipped', reason: 'no-chat' };
         }
-        const shown = await this.show(this.deps.slack, channel, incident, decision, now, jobId); // 4
+        let shown = incident;
+        if (where.dingtalk)
+          shown = await queueFollowUpForDingTalk(where.dingtalk, shown, decision, now, jobId); // 4
+        if (slack) shown = await this.show(slack, where.slackChannel!, shown, decision, now, jobId);
+        else {
+          await store.finish(jobId);
+          shown = { ...shown, followUp: followUpRecord(decision, now) };
+        }
         await incidents.save(shown); // 5
         if (decision.next !== undefined)
           await this.add(
@@ -196,12 +220,20 @@ export class FollowUps {
     await this.deps.queue.add(entries);
   }
 
-  /** The channel the incident is shown in: its Slack message's, else where its events are routed. */
-  private slackChannelOf(incident: Incident): string | undefined {
-    if (incident.message?.platform === 'slack') return incident.message.channel;
-    return routeEvent(incident.event, { defaultSlackChannel: this.deps.defaultSlackChannel }).find(
-      (d) => d.platform === 'slack',
-    )?.channel;
+  /**
+   * Where the incident is shown: Slack in its message's channel, else where its events are routed;
+   * DingTalk when its events are routed to the robot.
+   */
+  private destinationsOf(incident: Incident): { slackChannel?: string; dingtalk?: DingTalkOutbox } {
+    const { dingtalk } = this.deps;
+    const routes = routeEvent(incident.event, this.routes);
+    const slackChannel =
+      incident.message?.platform === 'slack'
+        ? incident.message.channel
+        : routes.find((d) => d.platform === 'slack')?.channel;
+    const toRobot =
+      dingtalk !== undefined && routes.some((d) => d.platform === 'dingtalk' && d.robot === dingtalk.robot);
+    return { ...(slackChannel ? { slackChannel } : {}), ...(toRobot ? { dingtalk } : {}) };
   }
 
   /**
@@ -215,17 +247,12 @@ export class FollowUps {
     slack: ChatSender,
     channel: string,
     incident: Incident,
-    decision: Extract<FollowUpDecision, { action: 'show' }>,
+    decision: ShowDecision,
     now: number,
     jobId: string,
   ): Promise<Incident> {
     const msg = alertMessageOf(incident, decision.reason, now);
-    const followUp = {
-      reason: decision.reason,
-      at: iso(now),
-      outcome: 'shown' as const,
-      ...(decision.final ? { final: true } : {}),
-    };
+    const followUp = followUpRecord(decision, now);
     const old = incident.message?.platform === 'slack' ? incident.message : undefined;
     if (decision.mode === 'update' && old) {
       try {
@@ -270,6 +297,43 @@ export class FollowUps {
       throw e;
     }
   }
+}
+
+type ShowDecision = Extract<FollowUpDecision, { action: 'show' }>;
+
+function followUpRecord(decision: ShowDecision, now: number): NonNullable<Incident['followUp']> {
+  return {
+    reason: decision.reason,
+    at: iso(now),
+    outcome: 'shown',
+    ...(decision.final ? { final: true } : {}),
+  };
+}
+
+/**
+ * DingTalk: robot messages cannot be edited, so every reminder and repeat is a card of its own —
+ * "Reminder" / "Still unresolved", with the action links signed when it is sent (Cancel deletion,
+ * Retry rotation) — queued on the deliver-dingtalk queue within the robot's shared budget, after
+ * the incident's previous robot message. The job id is derived from the follow-up job's, so a
+ * retried follow-up (or another replica) queues it once.
+ */
+async function queueFollowUpForDingTalk(
+  outbox: DingTalkOutbox,
+  incident: Incident,
+  decision: ShowDecision,
+  now: number,
+  followUpJobId: string,
+): Promise<Incident> {
+  const previous = incident.dingtalk?.robot === outbox.robot ? incident.dingtalk.lastJobId : undefined;
+  const jobId = dingTalkJobId(outbox.robot, 'follow-up', followUpJobId);
+  const message = alertMessageOf(incident, decision.reason, now);
+  await outbox.enqueue(jobId, {
+    kind: 'alert',
+    mode: 'card',
+    message,
+    ...(previous ? { after: previous } : {}),
+  });
+  return { ...incident, dingtalk: { robot: outbox.robot, lastJobId: jobId } };
 }
 
 function iso(ms: number): string {

@@ -80,6 +80,8 @@ export interface MuteNote {
   kind: 'mute';
   mute: Mute;
   ended?: boolean;
+  /** A timed mute ran out (alerting/mute-expiry.ts): how many events it held back meanwhile. */
+  expired?: { mutedEvents: number };
 }
 
 export type ChatNote = RemediationNote | MuteNote;

@@ -235,8 +235,11 @@ export function escapeSlackMrkdwn(s: string): string {
  * middle of an entity or a surrogate pair.
  */
 export function escapeAndTruncate(s: string, max: number): string {
-  const escaped = escapeSlackMrkdwn(s);
-  if (escaped.length <= max) return escaped;
+  // Escaping never shortens, so text longer than `max` is cut without escaping all of it (100 kB fields).
+  if (s.length <= max) {
+    const escaped = escapeSlackMrkdwn(s);
+    if (escaped.length <= max) return escaped;
+  }
   if (max <= 0) return '';
   const budget = max - ELLIPSIS.length;
   let out = '';
@@ -248,12 +251,15 @@ export function escapeAndTruncate(s: string, max: number): string {
   return out + ELLIPSIS;
 }
 
-/** Mute choices offered by every platform; `value` is what a mute action carries. */
+/**
+ * Mute choices offered by every platform; `value` is what a mute action carries. Their labels are
+ * in each locale's words (i18n/sentence-words.ts, `mute.choice`).
+ */
 export const MUTE_CHOICES = [
-  { value: '1h', label: '1 hour' },
-  { value: '1d', label: '1 day' },
-  { value: '1w', label: '1 week' },
-  { value: 'resolved', label: 'Until resolved' },
+  { value: '1h' },
+  { value: '1d' },
+  { value: '1w' },
+  { value: 'resolved' },
 ] as const;
 
 export type MuteChoice = (typeof MUTE_CHOICES)[number]['value'];

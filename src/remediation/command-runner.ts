@@ -1,3 +1,4 @@
+import type { SummaryAccess } from './bulk';
 import { randomBytes } from 'node:crypto';
 import type { Mute } from '../alerting/mute';
 import type { SecretDescription } from '../clouds/secrets-provider';
@@ -10,6 +11,7 @@ import { parseSecretsCommand } from './commands';
 import { requestRemediation, type RemediationDeps } from './flow';
 import { muteByCommand, unmuteByCommand, type MuteDeps } from './mute-requests';
 import { collectOverview, type Overview, type OverviewDeps } from './overview';
+import { sentenceWords } from '../chat/i18n/sentence-words';
 import { internalErrorText } from './replies';
 import { parseSecretSpec, resolveSecret } from './resolve-secret';
 
@@ -31,6 +33,8 @@ export type CommandReply = CommandReplyBody & { share: boolean };
 
 export interface CommandDeps extends RemediationDeps, MuteDeps, OverviewDeps {
   directory: SecretDirectory;
+  /** Summary messages, for their bulk buttons (remediation/bulk.ts). */
+  summaries?: SummaryAccess;
 }
 
 export interface CommandContext {
@@ -41,7 +45,7 @@ export interface CommandContext {
 }
 
 export async function runSecretsCommand(text: string, ctx: CommandContext, deps: CommandDeps): Promise<CommandReply> {
-  const parsed = parseSecretsCommand(text);
+  const parsed = parseSecretsCommand(text, deps.locale);
   if (!parsed.ok) return { kind: 'usage', text: parsed.usage, share: false };
   const { command, share } = parsed;
   const reply = (r: CommandReplyBody): CommandReply => ({ ...r, share });
@@ -64,9 +68,9 @@ export async function runSecretsCommand(text: string, ctx: CommandContext, deps:
       case 'history':
       case 'rotate':
       case 'restore': {
-        const spec = parseSecretSpec(command.secret);
-        if ('error' in spec) return reply({ kind: 'usage', text: `${spec.error}. See /secrets help for how to name a secret.` });
-        const found = await resolveSecret(spec, deps.directory);
+        const spec = parseSecretSpec(command.secret, deps.locale);
+        if ('error' in spec) return reply({ kind: 'usage', text: sentenceWords(deps.locale).secretSpec.seeHelp(spec.error) });
+        const found = await resolveSecret(spec, deps.directory, deps.locale);
         if (!found.ok) return textReply(found.text);
         const secret = found.secret;
         const ref: ActionRef = { alertId: '', provider: secret.provider, account: secret.account, region: secret.region, secretId: secret.secretId, secretName: secret.name };
@@ -90,6 +94,6 @@ export async function runSecretsCommand(text: string, ctx: CommandContext, deps:
     if (e instanceof BotError && e.userMessage) return textReply(e.userMessage);
     const ref = randomBytes(4).toString('hex');
     deps.logger.error({ err: e, ref, command: command.name }, 'secrets command failed');
-    return textReply(internalErrorText(ref));
+    return textReply(internalErrorText(ref, deps.locale));
   }
 }

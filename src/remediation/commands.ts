@@ -1,4 +1,6 @@
 import { formatDuration, parseDuration } from '../config/duration';
+import type { Locale } from '../chat/i18n/locale';
+import { sentenceWords, type UsageName } from '../chat/i18n/sentence-words';
 import { stripRefMarkers } from '../chat/text';
 
 /**
@@ -31,20 +33,11 @@ export type ParsedCommand = { ok: true; command: SecretsCommand; share: boolean 
 /** Longest mute a command may set. */
 export const MAX_MUTE_MS = 90 * 86_400_000;
 
-export const USAGE: Record<string, string> = {
-  status: 'Usage: /secrets status [secret]',
-  mute: 'Usage: /secrets mute <secret or pattern> <duration> [reason] — e.g. /secrets mute prod/* 2h deploy (durations: 30s, 15m, 2h, 1d, 1w; at most 90d)',
-  unmute: 'Usage: /secrets unmute <mute id or secret> — see /secrets mutes for ids',
-  mutes: 'Usage: /secrets mutes',
-  history: 'Usage: /secrets history <secret>',
-  rotate: 'Usage: /secrets rotate <secret> — e.g. /secrets rotate prod/pg or aws:111122223333:eu-west-1:prod/pg',
-  restore: 'Usage: /secrets restore <secret> — cancels its scheduled deletion',
-  help: 'Usage: /secrets help',
-};
-
 const SUBCOMMANDS = 'status, mute, unmute, mutes, history, rotate, restore, help';
 
-export function parseSecretsCommand(input: string): ParsedCommand {
+/** `locale`: the language of the usage text when the command is not understood. */
+export function parseSecretsCommand(input: string, locale?: Locale): ParsedCommand {
+  const w = sentenceWords(locale);
   let words = stripRefMarkers(input).trim().split(/\s+/).filter(Boolean);
   let share = false;
   if (words[words.length - 1]?.toLowerCase() === '--share') {
@@ -53,7 +46,7 @@ export function parseSecretsCommand(input: string): ParsedCommand {
   }
   const [sub = 'help', ...args] = words;
   const ok = (command: SecretsCommand): ParsedCommand => ({ ok: true, command, share });
-  const usage = (name: string): ParsedCommand => ({ ok: false, usage: USAGE[name]! });
+  const usage = (name: UsageName): ParsedCommand => ({ ok: false, usage: w.usage[name] });
   switch (sub.toLowerCase()) {
     case 'help':
       return args.length === 0 ? ok({ name: 'help' }) : usage('help');
@@ -78,7 +71,7 @@ export function parseSecretsCommand(input: string): ParsedCommand {
       return ok({ name: 'mute', target: args[0]!, durationMs: ms, ...(reason ? { reason: reason.slice(0, 500) } : {}) });
     }
     default:
-      return { ok: false, usage: `Unknown subcommand "${sub.slice(0, 40)}". Try one of: ${SUBCOMMANDS} — or /secrets help.` };
+      return { ok: false, usage: w.unknownSubcommand(sub.slice(0, 40), SUBCOMMANDS) };
   }
 }
 

@@ -165,7 +165,7 @@ export async function confirmActionLink(
     );
     if (!outcome.ok)
       return { kind: 'result', target, state: outcome.field ? 'bad-choice' : 'refused', text: outcome.text };
-    const detail = `${untilText(outcome.mute)} (mute ${outcome.mute.id})`;
+    const detail = `${untilText(outcome.mute, deps.locale)} (mute ${outcome.mute.id})`;
     const use: ActionLinkUse = { at, kind: 'mute', muteId: outcome.mute.id, text: outcome.text, detail };
     await deps.linkStore.markUsed(claims.nonce, use, claims.expiresAt, now);
     return { kind: 'result', target, state: 'muted', at, by: LINK_HOLDER, detail };
@@ -271,7 +271,8 @@ export function robotCommandFor(
 }
 
 function muteChoicesFor(incident: Incident | undefined): MuteChoice[] {
-  const open = incident?.status === 'open';
+  // Not found yet: the card can reach the group a moment before its incident is saved; it is open.
+  const open = incident === undefined || incident.status === 'open';
   return MUTE_CHOICES.map((c) => c.value).filter((v) => v !== 'resolved' || open);
 }
 

@@ -1,44 +1,47 @@
-import { ACTION_LABELS, channelRef, cloudLabel, formatUtc, stripRefMarkers as plain, userRef } from '../chat/text';
+import { alertWords } from '../chat/i18n/alert-words';
+import type { Locale } from '../chat/i18n/locale';
+import { sentenceWords } from '../chat/i18n/sentence-words';
+import { channelRef, formatUtc, stripRefMarkers as plain, userRef } from '../chat/text';
 import type { Provider } from '../events/secret-event';
 import type { Claim } from '../store/remediation-claims';
 import { POLICY_OF, type ActionName } from './actions';
 import type { AuthorizationDecision } from './authorize';
 
 /**
- * What the bot tells the person who asked, in neutral words (user and channel markers, no markup);
- * each chat platform renders them. Never contains a secret value.
+ * What the bot tells the person who asked, in neutral words (user and channel markers, no markup)
+ * and in LOCALE (`locale`, English by default; the words are in chat/i18n/sentence-words.ts); each
+ * chat platform renders them. Never contains a secret value.
  */
 
-const VERB: Record<ActionName, string> = {
-  retryRotation: 'retry rotations',
-  cancelDeletion: 'cancel deletions',
-  mute: 'mute or unmute alerts',
-};
-
-function people(ids: readonly string[]): string {
+function people(ids: readonly string[], locale?: Locale): string {
   const shown = ids.slice(0, 10).map(userRef);
-  const more = ids.length - shown.length;
-  return more > 0 ? `${shown.join(', ')} and ${more} more` : shown.join(', ');
+  return sentenceWords(locale).people(shown, ids.length - shown.length);
 }
 
-export function refusalText(action: ActionName, d: Extract<AuthorizationDecision, { allowed: false }>): string {
-  const verb = VERB[action];
+/** An action's name in sentences, as its button says it. */
+function actionName(action: ActionName, locale?: Locale): string {
+  return alertWords(locale).button[action];
+}
+
+export function refusalText(
+  action: ActionName,
+  d: Extract<AuthorizationDecision, { allowed: false }>,
+  locale?: Locale,
+): string {
+  const w = sentenceWords(locale);
+  const verb = w.verb[action];
   const key = POLICY_OF[action];
   switch (d.reason) {
     case 'no-operators':
-      return (
-        `Nobody may ${verb} from chat yet: no operators are configured. ` +
-        `Set OPERATORS to the chat user ids allowed to act (for example OPERATORS=U123,U456), ` +
-        `or policies.${key}.users in the YAML config file (CONFIG_FILE).`
-      );
+      return w.refusal.noOperators(verb, key);
     case 'not-operator':
-      return `Only operators may ${verb}. You are not one; ask ${people(d.whoCan)}.`;
+      return w.refusal.notOperator(verb, people(d.whoCan, locale));
     case 'action-policy':
-      return `Only ${people(d.whoCan)} may ${verb} (policies.${key}). You are not among them.`;
+      return w.refusal.actionPolicy(verb, people(d.whoCan, locale), key);
     case 'channel-policy':
       return (
-        `You may ${verb} only in ${(d.where ?? []).map(channelRef).join(', ')} (policies.${key}.channels), not in this channel.` +
-        (d.whoCan.includes('*') ? '' : ` Allowed: ${people(d.whoCan)}.`)
+        w.refusal.channelPolicy(verb, w.channels((d.where ?? []).map(channelRef)), key) +
+        (d.whoCan.includes('*') ? '' : w.refusal.allowed(people(d.whoCan, locale)))
       );
   }
 }
@@ -50,39 +53,55 @@ export interface SecretWords {
   name: string;
 }
 
-export function whereText(s: SecretWords): string {
-  return plain(`${cloudLabel(s.provider)}${s.account ? ` account ${s.account}` : ''}${s.region ? `, ${s.region}` : ''}`);
+export function whereText(s: SecretWords, locale?: Locale): string {
+  return plain(sentenceWords(locale).where(alertWords(locale).cloud(s.provider), s.account, s.region));
 }
 
-export function inProgressText(claim: Claim): string {
-  return (
-    `${ACTION_LABELS[claim.action]} of ${plain(claim.target.name)} is already in progress ` +
-    `(requested by ${userRef(claim.requestedBy)} at ${formatUtc(claim.requestedAt)}). Nothing more was started.`
+export function inProgressText(claim: Claim, locale?: Locale): string {
+  return sentenceWords(locale).inProgress(
+    actionName(claim.action, locale),
+    plain(claim.target.name),
+    userRef(claim.requestedBy),
+    formatUtc(claim.requestedAt),
   );
 }
 
-export function alreadyDoneText(claim: Claim): string {
-  return (
-    `${ACTION_LABELS[claim.action]} of ${plain(claim.target.name)} was already done at ${formatUtc(claim.doneAt ?? claim.requestedAt)} ` +
-    `(requested by ${userRef(claim.requestedBy)})${claim.detail ? `: ${plain(claim.detail)}` : ''}. Nothing more was started.`
+export function alreadyDoneText(claim: Claim, locale?: Locale): string {
+  return sentenceWords(locale).alreadyDone(
+    actionName(claim.action, locale),
+    plain(claim.target.name),
+    formatUtc(claim.doneAt ?? claim.requestedAt),
+    userRef(claim.requestedBy),
+    claim.detail ? plain(claim.detail) : undefined,
   );
 }
 
-export function queuedText(action: ActionName, s: SecretWords, where: { onAlert: boolean; channel?: string; dingtalk?: boolean }): string {
+export function queuedText(
+  action: ActionName,
+  s: SecretWords,
+  where: { onAlert: boolean; channel?: string; dingtalk?: boolean },
+  locale?: Locale,
+): string {
+  const w = sentenceWords(locale);
   const progress = where.dingtalk
-    ? 'The result will be posted in the DingTalk group.'
+    ? w.progress.dingtalk
     : where.onAlert
-    ? 'Progress is shown on the alert and in its thread.'
-    : where.channel
-      ? `Progress will be posted in ${channelRef(where.channel)}.`
-      : '';
-  return `${ACTION_LABELS[action]} of ${plain(s.name)} (${whereText(s)}) is queued. ${progress}`.trim();
+      ? w.progress.onAlert
+      : where.channel
+        ? w.progress.inChannel(channelRef(where.channel))
+        : '';
+  return w.queued(actionName(action, locale), plain(s.name), whereText(s, locale), progress);
 }
 
-export function resolvedAlertText(action: ActionName, name: string): string {
-  return `This alert is already resolved, so ${ACTION_LABELS[action]} of ${plain(name)} was not started.`;
+export function resolvedAlertText(action: ActionName, name: string, locale?: Locale): string {
+  return sentenceWords(locale).resolvedAlert(actionName(action, locale), plain(name));
 }
 
-export function internalErrorText(ref: string): string {
-  return `Internal error, ref ${ref}. Nothing was changed; the details are in the bot's log.`;
+export function internalErrorText(ref: string, locale?: Locale): string {
+  return sentenceWords(locale).internalError(ref);
+}
+
+/** A button whose value is not one of ours (changed, or from an older version). */
+export function staleButtonText(locale?: Locale): string {
+  return sentenceWords(locale).staleButton;
 }

@@ -1,4 +1,6 @@
 import { secretDisplayName } from '../clouds/classify-cloud-error';
+import type { Locale } from '../chat/i18n/locale';
+import { sentenceWords } from '../chat/i18n/sentence-words';
 import type { Provider } from '../events/secret-event';
 import type { KnownSecret, SecretDirectory } from '../store/secret-directory';
 
@@ -20,9 +22,10 @@ const AWS_ARN = /^arn:aws[a-z-]*:secretsmanager:([a-z0-9-]+):(\d{12}):secret:(.+
 const ALI_ARN = /^acs:kms:([a-z0-9-]+):([^:]+):secret\/(.+)$/;
 const QUALIFIED = /^(aws|alibaba):([^:]*):([^:]*):(.+)$/;
 
-export function parseSecretSpec(text: string): SecretSpec | { error: string } {
+export function parseSecretSpec(text: string, locale?: Locale): SecretSpec | { error: string } {
+  const w = sentenceWords(locale).secretSpec;
   const s = text.trim();
-  if (s === '') return { error: 'a secret name is missing' };
+  if (s === '') return { error: w.missing };
   let m = AWS_ARN.exec(s);
   if (m) return { kind: 'qualified', provider: 'aws', region: m[1]!, account: m[2]!, name: secretDisplayName(s), secretId: s };
   m = ALI_ARN.exec(s);
@@ -30,18 +33,18 @@ export function parseSecretSpec(text: string): SecretSpec | { error: string } {
   m = QUALIFIED.exec(s);
   if (m) {
     const [, provider, account, region, name] = m;
-    if (!account || !region) return { error: `"${s}" needs an account and a region: ${provider}:<account>:<region>:<name>` };
+    if (!account || !region) return { error: w.needsPlace(s, provider!) };
     return { kind: 'qualified', provider: provider as Provider, account, region, name: name!, secretId: name! };
   }
-  if (/^(arn|acs):/.test(s)) return { error: `"${s}" is not a Secrets Manager or KMS secret ARN` };
-  if (/\s/.test(s)) return { error: 'a secret name has no spaces' };
+  if (/^(arn|acs):/.test(s)) return { error: w.notArn(s) };
+  if (/\s/.test(s)) return { error: w.noSpaces };
   return { kind: 'name', name: s };
 }
 
 export type Resolution = { ok: true; secret: KnownSecret } | { ok: false; text: string };
 
 /** Finds where a secret lives, preferring what its events said (their ARN finds its open alert). */
-export async function resolveSecret(spec: SecretSpec, directory: SecretDirectory): Promise<Resolution> {
+export async function resolveSecret(spec: SecretSpec, directory: SecretDirectory, locale?: Locale): Promise<Resolution> {
   const known = await directory.findByName(spec.name);
   if (spec.kind === 'qualified') {
     const same = known.find((k) => k.provider === spec.provider && k.account === spec.account && k.region === spec.region);
@@ -50,17 +53,9 @@ export async function resolveSecret(spec: SecretSpec, directory: SecretDirectory
   }
   if (known.length === 1) return { ok: true, secret: known[0]! };
   if (known.length === 0) {
-    return {
-      ok: false,
-      text:
-        `The bot has not seen a secret named ${spec.name} in any event. ` +
-        `Name it with its cloud, account and region: aws:<account>:<region>:${spec.name} or alibaba:<uid>:<region>:${spec.name}, or give its ARN.`,
-    };
+    return { ok: false, text: sentenceWords(locale).secretSpec.notSeen(spec.name) };
   }
-  return {
-    ok: false,
-    text: `${spec.name} exists in several places; say which: ${known.map(qualifiedName).join(', ')}.`,
-  };
+  return { ok: false, text: sentenceWords(locale).secretSpec.several(spec.name, known.map(qualifiedName).join(', ')) };
 }
 
 export function qualifiedName(s: { provider: Provider; account: string; region: string; name: string }): string {

@@ -1,6 +1,7 @@
 import type { DingTalkOutbox } from '../alerting/pipeline';
 import type { DingTalkCallback } from '../chat/dingtalk/dingtalk-callback';
-import type { Locale } from '../chat/dingtalk/dingtalk-i18n';
+import type { Locale } from '../chat/i18n/locale';
+import { sentenceWords } from '../chat/i18n/sentence-words';
 import { renderDingTalkCommandReply } from '../chat/dingtalk/render-dingtalk-command';
 import type { DingTalkMessage } from '../chat/dingtalk/render-dingtalk-card';
 import { BotError } from '../ops/errors';
@@ -42,7 +43,7 @@ export async function runRobotCommand(
       ? {
           kind: 'text',
           share: false,
-          text: 'DingTalk did not say who sent this (no senderStaffId), so only an enterprise robot of your organisation can take commands.',
+          text: sentenceWords(deps.locale).noSender,
         }
       : await runSecretsCommand(
           cb.command,

@@ -5,7 +5,7 @@
  */
 import { createHmac, randomBytes } from 'node:crypto';
 import { FakeDingTalk, type FakeDingTalkMessage } from '../fakes/fake-dingtalk';
-import { freePort, postJson, startBotProcess, uniquePrefix, type BotProcess } from './harness';
+import { freePort, ONE_MESSAGE_PER_ALERT_YAML, postJson, startBotProcess, uniquePrefix, type BotProcess } from './harness';
 import { botEnv, fixtureFor, OPERATORS, writeConfigFile, type Peers } from './remediation-kit';
 
 export const ACTION_LINK_SECRET = 'e2e-action-link-secret-0123456789';
@@ -23,9 +23,9 @@ export type DingTalkBot = BotProcess & { prefix: string; publicUrl: string };
 export async function startDingTalkBot(
   peers: Peers,
   robot: FakeDingTalk,
-  opts: { env?: Record<string, string>; yaml?: string; slack?: boolean } = {},
+  opts: { env?: Record<string, string>; yaml?: string; slack?: boolean; prefix?: string } = {},
 ): Promise<DingTalkBot> {
-  const prefix = uniquePrefix();
+  const prefix = opts.prefix ?? uniquePrefix(); // the same prefix: replicas of one bot
   const port = String(await freePort());
   const publicUrl = `http://127.0.0.1:${port}`;
   const base = botEnv(peers, prefix);
@@ -42,7 +42,8 @@ export async function startDingTalkBot(
     DINGTALK_SECRET: robot.secret,
     DINGTALK_APP_SECRET: APP_SECRET,
     ACTION_LINK_SECRET,
-    CONFIG_FILE: writeConfigFile(opts.yaml ?? 'dingtalk:\n  window: 3200\n  throttle: 2s\n'),
+    // One message per alert: these tests count robot messages per alert (the send budget, follow-ups).
+    CONFIG_FILE: writeConfigFile(opts.yaml ?? `dingtalk:\n  window: 3200\n  throttle: 2s\n${ONE_MESSAGE_PER_ALERT_YAML}`),
     ...opts.env,
   };
   const bot = await startBotProcess(env);

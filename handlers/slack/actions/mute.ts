@@ -3,9 +3,9 @@ import { renderSlackEphemeral } from '../../../src/chat/slack/render-slack-comma
 import { renderSlackMuteModal } from '../../../src/chat/slack/render-slack-mute-modal';
 import { ACTION_IDS } from '../../../src/remediation/actions';
 import { checkMuteDialog } from '../../../src/remediation/mute-requests';
-import { internalErrorText } from '../../../src/remediation/replies';
+import { internalErrorText, staleButtonText } from '../../../src/remediation/replies';
 import type { SlackApp, SlackDeps } from '../deps';
-import { readButtonClick, STALE_BUTTON_TEXT } from '../payload';
+import { readButtonClick } from '../payload';
 import type { ButtonArgs } from './remediation-click';
 
 /**
@@ -19,7 +19,7 @@ export function register(app: SlackApp, deps: SlackDeps): void {
     const click = readButtonClick(body);
     try {
       if (!click.ref) {
-        await respond(renderSlackEphemeral(STALE_BUTTON_TEXT));
+        await respond(renderSlackEphemeral(staleButtonText(deps.locale)));
         return;
       }
       const outcome = await checkMuteDialog({ user: click.user, channel: click.channel, ref: click.ref }, deps);
@@ -27,11 +27,11 @@ export function register(app: SlackApp, deps: SlackDeps): void {
         await respond(renderSlackEphemeral(outcome.text));
         return;
       }
-      await client.views.open({ trigger_id: click.triggerId, view: renderSlackMuteModal({ ref: click.ref, channel: click.channel, choices: outcome.choices }) });
+      await client.views.open({ trigger_id: click.triggerId, view: renderSlackMuteModal({ ref: click.ref, channel: click.channel, choices: outcome.choices, locale: deps.locale }) });
     } catch (err) {
       const ref = randomBytes(4).toString('hex');
       deps.logger.error({ err, ref }, 'mute button failed');
-      await respond(renderSlackEphemeral(internalErrorText(ref))).catch(() => undefined);
+      await respond(renderSlackEphemeral(internalErrorText(ref, deps.locale))).catch(() => undefined);
     }
   });
 }

@@ -17,11 +17,11 @@ export function register(app: SlackApp, deps: SlackDeps): void {
     await ack();
     try {
       const reply = await runSecretsCommand(command.text ?? '', { user: command.user_id, channel: command.channel_id }, deps);
-      await respond(renderSlackCommandReply(reply));
+      await respond(renderSlackCommandReply(reply, { locale: deps.locale }));
     } catch (err) {
       const ref = randomBytes(4).toString('hex');
       deps.logger.error({ err, ref }, '/secrets failed');
-      await respond(renderSlackEphemeral(internalErrorText(ref))).catch(() => undefined);
+      await respond(renderSlackEphemeral(internalErrorText(ref, deps.locale))).catch(() => undefined);
     }
   });
 }

@@ -11,7 +11,7 @@ export function register(app: SlackApp, deps: SlackDeps): void {
     const { event, client } = args as SlackEventMiddlewareArgs<'app_home_opened'> & AllMiddlewareArgs;
     if (event.tab && event.tab !== 'home') return;
     try {
-      await client.views.publish({ user_id: event.user, view: renderSlackHome(await collectOverview(deps)) });
+      await client.views.publish({ user_id: event.user, view: renderSlackHome(await collectOverview(deps), { locale: deps.locale }) });
     } catch (err) {
       deps.logger.warn({ err }, 'could not publish the App Home tab');
     }

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
+import { sentenceWords } from '../../../src/chat/i18n/sentence-words';
 import { MUTE_MODAL_BLOCKS, readSlackMuteModal } from '../../../src/chat/slack/render-slack-mute-modal';
 import { MUTE_VIEW_ID } from '../../../src/remediation/actions';
 import { submitMuteDialog } from '../../../src/remediation/mute-requests';
@@ -17,11 +18,11 @@ export function register(app: SlackApp, deps: SlackDeps): void {
     const { ack, body, view } = args as ViewArgs;
     const submission = readSlackMuteModal(view);
     if (!submission) {
-      await ack({ response_action: 'errors', errors: { [MUTE_MODAL_BLOCKS.duration]: 'This dialog is no longer valid; click Mute on the alert again.' } });
+      await ack({ response_action: 'errors', errors: { [MUTE_MODAL_BLOCKS.duration]: sentenceWords(deps.locale).mute.staleDialog } });
       return;
     }
     if (!submission.choice) {
-      await ack({ response_action: 'errors', errors: { [MUTE_MODAL_BLOCKS.duration]: 'Pick how long to mute.' } });
+      await ack({ response_action: 'errors', errors: { [MUTE_MODAL_BLOCKS.duration]: sentenceWords(deps.locale).mute.pickDuration } });
       return;
     }
     await ack();
@@ -32,7 +33,7 @@ export function register(app: SlackApp, deps: SlackDeps): void {
     } catch (err) {
       const ref = randomBytes(4).toString('hex');
       deps.logger.error({ err, ref }, 'mute dialog failed');
-      await deps.chat?.postEphemeral(submission.channel, user, internalErrorText(ref)).catch(() => undefined);
+      await deps.chat?.postEphemeral(submission.channel, user, internalErrorText(ref, deps.locale)).catch(() => undefined);
     }
   });
 }

@@ -5,7 +5,7 @@ import { redactText } from '../../ops/redact';
 import { hashId } from '../../store/keys';
 import type { ChatSender } from '../chat-sender';
 import type { AlertMessage, DingTalkMessageRef, MessageRef } from '../message';
-import type { Locale } from './dingtalk-i18n';
+import type { Locale } from '../i18n/locale';
 import {
   createFetchHttpClient,
   HttpRequestError,

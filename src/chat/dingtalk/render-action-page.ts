@@ -2,8 +2,10 @@ import { createHash } from 'node:crypto';
 import type { ActionName } from '../../remediation/actions';
 import type { LinkPage, LinkResult, LinkTarget } from '../../remediation/link-actions';
 import { LINK_HOLDER } from '../../remediation/link-identity';
-import { formatUtc, MUTE_CHOICES, replaceRefs, serviceLabel } from '../text';
-import { dingTalkCatalog, type Locale } from './dingtalk-i18n';
+import { sentenceWords } from '../i18n/sentence-words';
+import { formatUtc, replaceRefs, serviceLabel } from '../text';
+import { alertWords } from '../i18n/alert-words';
+import type { Catalog, Locale } from '../i18n/locale';
 
 /**
  * Pure renderer of the pages behind DingTalk action links (remediation/link-actions.ts): a small
@@ -60,7 +62,6 @@ interface PageWords {
     duration: string;
     command: string;
   };
-  muteChoice: Record<(typeof MUTE_CHOICES)[number]['value'], string>;
   noName: string;
   linkHolder: string;
   actingAs(until: string): string;
@@ -108,7 +109,6 @@ const EN: PageWords = {
     duration: 'For how long',
     command: 'Robot command',
   },
-  muteChoice: { '1h': '1 hour', '1d': '1 day', '1w': '1 week', resolved: 'Until resolved' },
   noName: 'the secret',
   linkHolder: 'a DingTalk link holder',
   actingAs: (u) =>
@@ -182,7 +182,6 @@ const ZH: PageWords = {
     duration: '静音时长',
     command: '机器人命令',
   },
-  muteChoice: { '1h': '1 小时', '1d': '1 天', '1w': '1 周', resolved: '直到告警解决' },
   noName: '该凭据',
   linkHolder: '钉钉链接持有人',
   actingAs: (u) => `你将以发布此链接的钉钉群成员的身份操作。此链接在 ${u} 前有效。`,
@@ -231,7 +230,7 @@ const ZH: PageWords = {
   refreshing: '此页面会自动刷新。',
 };
 
-const WORDS: Record<Locale, PageWords> = { en: EN, 'zh-CN': ZH };
+export const PAGE_WORDS: Catalog<PageWords> = { en: EN, 'zh-CN': ZH };
 
 export function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -239,7 +238,7 @@ export function escapeHtml(s: string): string {
 
 /** The page for a link's state, in `locale`. */
 export function renderActionPage(page: LinkPage, opts: { locale: Locale; href?: string }): ActionPageHtml {
-  const w = WORDS[opts.locale];
+  const w = PAGE_WORDS[opts.locale];
   switch (page.kind) {
     case 'invalid': {
       const t = w.invalid[page.reason];
@@ -261,7 +260,7 @@ export function renderActionPage(page: LinkPage, opts: { locale: Locale; href?: 
 }
 
 function confirmPage(page: Extract<LinkPage, { kind: 'confirm' }>, locale: Locale): ActionPageHtml {
-  const w = WORDS[locale];
+  const w = PAGE_WORDS[locale];
   const t = page.target;
   const choices = page.muteChoices ?? [];
   const radios =
@@ -270,7 +269,7 @@ function confirmPage(page: Extract<LinkPage, { kind: 'confirm' }>, locale: Local
         choices
           .map(
             (c, i) =>
-              `<label><input type="radio" name="duration" value="${escapeHtml(c)}"${i === 0 ? ' checked' : ''}> ${escapeHtml(w.muteChoice[c])}</label>`,
+              `<label><input type="radio" name="duration" value="${escapeHtml(c)}"${i === 0 ? ' checked' : ''}> ${escapeHtml(sentenceWords(locale).mute.choice[c])}</label>`,
           )
           .join('') +
         `</fieldset>`
@@ -290,9 +289,9 @@ function confirmPage(page: Extract<LinkPage, { kind: 'confirm' }>, locale: Local
 
 /** `href`: this page's own URL, relative (the link token), for the reload and the way back. */
 function resultPage(page: LinkResult, locale: Locale, href: string): ActionPageHtml {
-  const w = WORDS[locale];
+  const w = PAGE_WORDS[locale];
   const t = page.target;
-  const c = dingTalkCatalog(locale);
+  const c = alertWords(locale);
   const name = nameOf(t, locale);
   const action = w.action[t.action];
   const at = page.at ? formatUtc(page.at) : '';
@@ -360,11 +359,11 @@ function resultPage(page: LinkResult, locale: Locale, href: string): ActionPageH
 }
 
 function nameOf(t: LinkTarget, locale: Locale): string {
-  return t.name === '' ? WORDS[locale].noName : t.name;
+  return t.name === '' ? PAGE_WORDS[locale].noName : t.name;
 }
 
 function effectOf(t: LinkTarget, locale: Locale): string {
-  const w = WORDS[locale];
+  const w = PAGE_WORDS[locale];
   const name = nameOf(t, locale);
   switch (t.action) {
     case 'retryRotation':
@@ -382,8 +381,8 @@ function effectOf(t: LinkTarget, locale: Locale): string {
 }
 
 function facts(t: LinkTarget, locale: Locale): string {
-  const w = WORDS[locale];
-  const c = dingTalkCatalog(locale);
+  const w = PAGE_WORDS[locale];
+  const c = alertWords(locale);
   const rows: Array<[string, string]> = [
     [w.label.secret, nameOf(t, locale)],
     [w.label.cloud, `${c.cloud(t.provider)} ${serviceLabel(t.provider)}`],

@@ -2,7 +2,8 @@ import type { SecretEvent, Severity } from '../../events/secret-event';
 import type { ActionName, ActionRef } from '../../remediation/actions';
 import type { AlertMessage, AlertTimelineEntry } from '../message';
 import { formatUtc, truncate } from '../text';
-import { dingTalkCatalog, type DingTalkCatalog, type Locale } from './dingtalk-i18n';
+import { alertWords, type AlertWords } from '../i18n/alert-words';
+import type { Locale } from '../i18n/locale';
 
 /**
  * Pure DingTalk renderer: AlertMessage in, custom-robot message body out (wire-formats.md §8.1).
@@ -110,7 +111,7 @@ export function renderDingTalkCard(
   links: DingTalkCardLinks,
   opts: DingTalkRenderOptions,
 ): DingTalkActionCard {
-  const t = dingTalkCatalog(opts.locale);
+  const t = alertWords(opts.locale);
   let card: DingTalkActionCard | undefined;
   for (const scale of [1, 0.5, 0.2]) {
     card = buildCard(msg, links, t, scaled(scale));
@@ -124,7 +125,7 @@ export function renderDingTalkCard(
 
 /** A follow-up message for a card that cannot be edited: "Resolved: …", "Updated: …", or a note. */
 export function renderDingTalkFollowUp(msg: AlertMessage, opts: DingTalkFollowUpOptions): DingTalkMarkdown {
-  const t = dingTalkCatalog(opts.locale);
+  const t = alertWords(opts.locale);
   let out: DingTalkMarkdown | undefined;
   for (const scale of [1, 0.5, 0.2]) {
     out =
@@ -143,7 +144,7 @@ export function renderDingTalkFollowUp(msg: AlertMessage, opts: DingTalkFollowUp
 function buildCard(
   msg: AlertMessage,
   links: DingTalkCardLinks,
-  t: DingTalkCatalog,
+  t: AlertWords,
   b: Budget,
 ): DingTalkActionCard {
   const { event } = msg;
@@ -182,7 +183,7 @@ function buildCard(
 function buildUpdate(
   msg: AlertMessage,
   links: DingTalkCardLinks,
-  t: DingTalkCatalog,
+  t: AlertWords,
   b: Budget,
 ): DingTalkMarkdown {
   const { event } = msg;
@@ -216,7 +217,7 @@ function buildUpdate(
   };
 }
 
-function buildNote(msg: AlertMessage, t: DingTalkCatalog, b: Budget): DingTalkMarkdown {
+function buildNote(msg: AlertMessage, t: AlertWords, b: Budget): DingTalkMarkdown {
   const { event } = msg;
   const resolved = msg.status === 'resolved';
   const emoji = resolved ? RESOLVED_EMOJI : SEVERITY_EMOJI[event.severity];
@@ -237,7 +238,7 @@ function buildNote(msg: AlertMessage, t: DingTalkCatalog, b: Budget): DingTalkMa
 /** "**Rotation failed** · 2026-03-01 11:58 UTC · By: alice · InvalidRequestException" */
 function whatHappened(
   event: SecretEvent,
-  t: DingTalkCatalog,
+  t: AlertWords,
   b: Budget,
   opts: { code: boolean } = { code: true },
 ): string {
@@ -249,12 +250,12 @@ function whatHappened(
   return pieces.join(' · ');
 }
 
-function headline(event: SecretEvent, t: DingTalkCatalog, b: Budget): string {
+function headline(event: SecretEvent, t: AlertWords, b: Budget): string {
   return t.headline(event.kind, inert(event.secretName.trim(), b.headlineName));
 }
 
 /** The headline as plain text (title field: shown as is, never parsed as markdown). */
-function plainHeadline(event: SecretEvent, t: DingTalkCatalog): string {
+function plainHeadline(event: SecretEvent, t: AlertWords): string {
   return t.headline(event.kind, plainText(event.secretName.trim(), BUDGET.headlineName));
 }
 
@@ -262,12 +263,7 @@ function titleOf(s: string): string {
   return truncate(s, DINGTALK_LIMITS.title);
 }
 
-function factLines(
-  msg: AlertMessage,
-  t: DingTalkCatalog,
-  b: Budget,
-  opts: { short?: boolean } = {},
-): string[] {
+function factLines(msg: AlertMessage, t: AlertWords, b: Budget, opts: { short?: boolean } = {}): string[] {
   const { event } = msg;
   const unknown = `*${t.text.unknown}*`;
   const lines: string[] = [];
@@ -288,7 +284,7 @@ function factLines(
 }
 
 /** The secret's name linked to its console page; a name the source did not give links to the list. */
-function secretText(msg: AlertMessage, t: DingTalkCatalog, b: Budget): string {
+function secretText(msg: AlertMessage, t: AlertWords, b: Budget): string {
   const name = msg.event.secretName.trim();
   const url = consoleLink(msg.consoleUrl);
   if (name === '') {
@@ -300,7 +296,7 @@ function secretText(msg: AlertMessage, t: DingTalkCatalog, b: Budget): string {
   return url === undefined ? label : `[${label}](${url})`;
 }
 
-function failureText(event: SecretEvent, t: DingTalkCatalog, b: Budget): string | undefined {
+function failureText(event: SecretEvent, t: AlertWords, b: Budget): string | undefined {
   const code = event.failure?.code?.trim() ?? '';
   const message = event.failure?.message?.trim() ?? '';
   if (code === '' && message === '') return undefined;
@@ -317,7 +313,7 @@ function showsDeletionDate(event: SecretEvent): boolean {
   );
 }
 
-function deletionText(msg: AlertMessage, t: DingTalkCatalog): string | undefined {
+function deletionText(msg: AlertMessage, t: AlertWords): string | undefined {
   const { event } = msg;
   if (!showsDeletionDate(event) || event.deletionDate === undefined) return undefined;
   const countdown = t.countdown(event.deletionDate, msg.now);
@@ -331,7 +327,7 @@ function deletionText(msg: AlertMessage, t: DingTalkCatalog): string | undefined
   return text;
 }
 
-function whyLine(msg: AlertMessage, t: DingTalkCatalog, b: Budget): string {
+function whyLine(msg: AlertMessage, t: AlertWords, b: Budget): string {
   const { event } = msg;
   return (
     t.field(t.reason(msg.reason), t.reasonExplanation(msg.reason)) +
@@ -341,7 +337,7 @@ function whyLine(msg: AlertMessage, t: DingTalkCatalog, b: Budget): string {
   );
 }
 
-function timelineText(timeline: AlertTimelineEntry[], t: DingTalkCatalog, b: Budget): string {
+function timelineText(timeline: AlertTimelineEntry[], t: AlertWords, b: Budget): string {
   const shown = timeline.slice(-b.timelineEntries);
   const hidden = timeline.length - shown.length;
   const items = shown.map(
@@ -360,7 +356,7 @@ function timelineText(timeline: AlertTimelineEntry[], t: DingTalkCatalog, b: Bud
 function actionButtons(
   msg: AlertMessage,
   links: DingTalkCardLinks,
-  t: DingTalkCatalog,
+  t: AlertWords,
 ): { buttons: Array<{ title: string; actionURL: string }>; dropped: boolean } {
   if (msg.status === 'resolved') return { buttons: [], dropped: false };
   const buttons: Array<{ title: string; actionURL: string }> = [];
@@ -378,7 +374,7 @@ function actionButtons(
   return { buttons, dropped };
 }
 
-function consoleButton(msg: AlertMessage, t: DingTalkCatalog): Array<{ title: string; actionURL: string }> {
+function consoleButton(msg: AlertMessage, t: AlertWords): Array<{ title: string; actionURL: string }> {
   const url =
     /^https:\/\/[^\s]+$/.test(msg.consoleUrl) && msg.consoleUrl.length <= DINGTALK_LIMITS.consoleUrl
       ? msg.consoleUrl
@@ -460,8 +456,15 @@ function isWordChar(c: string | undefined): boolean {
   return c !== undefined && /[\p{L}\p{N}]/u.test(c);
 }
 
-function inert(s: string, max: number): string {
+/** Untrusted text made inert for DingTalk markdown and cut to `max` characters (ellipsis when cut). */
+export function inert(s: string, max: number): string {
   // The mapping is one UTF-16 unit to one, so cutting after escaping never splits an escape.
+  // A long text (a sender may fill a field with 100 kB) needs only its head escaped; all of it only
+  // when invisible characters, which are dropped, left the head too short.
+  if (s.length > 2 * max + 2) {
+    const head = escapeDingTalkMarkdown(s.slice(0, 2 * max + 2));
+    if (head.length > max) return truncate(head, max);
+  }
   return truncate(escapeDingTalkMarkdown(s), max);
 }
 

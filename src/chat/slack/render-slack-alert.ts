@@ -2,23 +2,15 @@ import type { Button, ContextBlock, KnownBlock, MrkdwnElement, SectionBlock } fr
 import type { SecretEvent, Severity } from '../../events/secret-event';
 import { ACTION_IDS, encodeActionRef, type ActionName, type ActionRef } from '../../remediation/actions';
 import type { AlertMessage, AlertTimelineEntry } from '../message';
-import { dingTalkCatalog, type DingTalkCatalog, type Locale } from '../dingtalk/dingtalk-i18n';
+import { alertWords, type AlertWords } from '../i18n/alert-words';
+import type { Locale } from '../i18n/locale';
 import { remediationLine } from './render-slack-remediation';
 import { slackWords, type SlackWords } from './slack-i18n';
-import {
-  escapeAndTruncate,
-  formatCountdown,
-  formatUtc,
-  isReconciled,
-  RECONCILED_NOTE,
-  reasonLabel,
-  serviceLabel,
-  truncate,
-} from '../text';
+import { escapeAndTruncate, formatUtc, isReconciled, serviceLabel, truncate } from '../text';
 
 /**
  * Pure Slack renderer: AlertMessage in, Block Kit payload out, in LOCALE (`opts.locale`: the
- * shared catalog of ../dingtalk/dingtalk-i18n plus ./slack-i18n; English by default). No clock
+ * shared alert words of ../i18n/alert-words plus ./slack-i18n; English by default). No clock
  * (countdowns use `msg.now`), no I/O. Every piece of text that comes from an event is escaped for mrkdwn and cut
  * to fit Slack's limits, so a hostile or huge event still yields a message Slack accepts.
  *
@@ -49,12 +41,12 @@ export interface SlackRenderOptions {
 
 /** The words of one locale: shared (`t`, the catalog both platforms use) and Slack's own (`w`). */
 interface Words {
-  t: DingTalkCatalog;
+  t: AlertWords;
   w: SlackWords;
 }
 
 function wordsOf(locale: Locale = 'en'): Words {
-  return { t: dingTalkCatalog(locale), w: slackWords(locale) };
+  return { t: alertWords(locale), w: slackWords(locale) };
 }
 
 /** Block Kit limits this renderer keeps (wire-formats.md §9.6). */
@@ -133,14 +125,18 @@ export function renderSlackAlert(msg: AlertMessage, opts: SlackRenderOptions = {
   const actions = resolved ? [] : msg.actions;
   if (actions.length > 0) {
     if (value.length <= SLACK_LIMITS.buttonValue) {
-      blocks.push({ type: 'actions', elements: actionButtons(actions, msg.ref, event.deletionDate, opts.locale) });
+      blocks.push({
+        type: 'actions',
+        elements: actionButtons(actions, msg.ref, event.deletionDate, opts.locale),
+      });
     } else {
       // A truncated ref would point at the wrong secret: offer no buttons rather than wrong ones.
       blocks.push(context([L.w.buttonsUnavailable]));
     }
   }
 
-  if (msg.remediation !== undefined) blocks.push(mrkdwnSection(remediationLine(msg.remediation)));
+  if (msg.remediation !== undefined)
+    blocks.push(mrkdwnSection(remediationLine(msg.remediation, opts.locale)));
 
   blocks.push(context(whyElements(msg, L)));
 
@@ -153,7 +149,10 @@ export function renderSlackAlert(msg: AlertMessage, opts: SlackRenderOptions = {
 }
 
 /** The short note added in the alert's thread when the incident changes. */
-export function renderSlackThreadReply(msg: AlertMessage, opts: SlackRenderOptions = {}): SlackThreadReplyPayload {
+export function renderSlackThreadReply(
+  msg: AlertMessage,
+  opts: SlackRenderOptions = {},
+): SlackThreadReplyPayload {
   const L = wordsOf(opts.locale);
   const { event } = msg;
   const resolved = msg.status === 'resolved';
@@ -180,23 +179,35 @@ export function renderSlackThreadReply(msg: AlertMessage, opts: SlackRenderOptio
  * The thread note of a follow-up (reminders.ts): a deletion countdown reminder says how long is
  * left; a repeat says the incident is still unresolved and since when.
  */
-export function renderSlackFollowUpReply(msg: AlertMessage): SlackThreadReplyPayload {
+export function renderSlackFollowUpReply(
+  msg: AlertMessage,
+  opts: SlackRenderOptions = {},
+): SlackThreadReplyPayload {
+  const { t, w } = wordsOf(opts.locale);
   const { event } = msg;
-  if (msg.reason === 'reminder' && event.deletionDate !== undefined && !Number.isNaN(Date.parse(event.deletionDate))) {
-    const countdown = formatCountdown(event.deletionDate, msg.now);
-    const plain = `Reminder: permanent deletion ${formatUtc(event.deletionDate)}${countdown === '' ? '' : ` (${countdown})`}`;
+  const label = t.reason(msg.reason);
+  if (
+    msg.reason === 'reminder' &&
+    event.deletionDate !== undefined &&
+    !Number.isNaN(Date.parse(event.deletionDate))
+  ) {
+    const countdown = t.countdown(event.deletionDate, msg.now);
+    const left = countdown === '' ? '' : t.paren(countdown);
+    const plain = w.lead(label) + w.permanentDeletionAt(formatUtc(event.deletionDate)) + left;
     const rich =
-      `:bell: *Reminder*: permanent deletion ${slackDate(event.deletionDate, '{date_short_pretty} {time}')}` +
-      (countdown === '' ? '' : ` (${countdown})`);
+      `:bell: ${w.boldLead(label)}${w.permanentDeletionAt(slackDate(event.deletionDate, '{date_short_pretty} {time}'))}` +
+      left;
     return { text: escapeAndTruncate(plain, BUDGET.fallbackText), blocks: [context([rich])] };
   }
-  const note = renderSlackThreadReply(msg);
-  const label = reasonLabel(msg.reason);
+  const note = renderSlackThreadReply(msg, opts);
   const element = (note.blocks?.[0] as ContextBlock | undefined)?.elements[0];
-  const rich = element && 'text' in element && typeof element.text === 'string' ? element.text : escapeAndTruncate(note.text, BUDGET.fallbackText);
+  const rich =
+    element && 'text' in element && typeof element.text === 'string'
+      ? element.text
+      : escapeAndTruncate(note.text, BUDGET.fallbackText);
   return {
-    text: truncate(`${label}: ${note.text}`, BUDGET.fallbackText),
-    blocks: [context([`:repeat: *${label}*: ${rich}`])],
+    text: truncate(w.lead(label) + note.text, BUDGET.fallbackText),
+    blocks: [context([`:repeat: ${w.boldLead(label)}${rich}`])],
   };
 }
 
@@ -238,7 +249,8 @@ function secretText(msg: AlertMessage, { t }: Words): string {
   const name = msg.event.secretName.trim();
   const url = safeUrl(msg.consoleUrl);
   if (name === '') {
-    const note = msg.event.source === 'aws.cloudwatch-alarm' ? `_${t.text.notNamedByAlarm}_` : `_${t.text.unknown}_`;
+    const note =
+      msg.event.source === 'aws.cloudwatch-alarm' ? `_${t.text.notNamedByAlarm}_` : `_${t.text.unknown}_`;
     return url === undefined ? note : `${note}${t.paren(`<${url}|${t.text.secretList}>`)}`;
   }
   const label = escapeAndTruncate(name, BUDGET.secretName);
@@ -287,7 +299,8 @@ function deletionText(msg: AlertMessage, { t, w }: Words): string | undefined {
   if (countdown !== '') text += t.paren(countdown);
   if (event.recoveryWindowDays !== undefined) text += ` · ${t.recoveryWindow(event.recoveryWindowDays)}`;
   if (msg.status === 'open' && event.kind === 'access.pending-deletion') text += `\n${t.text.stillReads}`;
-  else if (msg.status === 'open' && msg.actions.includes('cancelDeletion')) text += `\n${w.restoreUntil(t.button.cancelDeletion)}`;
+  else if (msg.status === 'open' && msg.actions.includes('cancelDeletion'))
+    text += `\n${w.restoreUntil(t.button.cancelDeletion)}`;
   return text;
 }
 
@@ -296,7 +309,7 @@ function whyElements(msg: AlertMessage, L: Words): string[] {
   const { event } = msg;
   const why =
     `*${t.reason(msg.reason)}*: ${t.reasonExplanation(msg.reason)}` +
-    (isReconciled(event.source) ? ` · ${RECONCILED_NOTE}` : '') +
+    (isReconciled(event.source) ? ` · ${t.text.reconciled}` : '') +
     ` · ${t.label.via} ${t.source(event.source)}` +
     (event.sourceEventName === ''
       ? ''
@@ -319,13 +332,24 @@ function timelineText(timeline: AlertTimelineEntry[], { t, w }: Words): string {
 }
 
 /** The buttons for `actions` on `ref` (its value must fit: check `encodeActionRef(ref).length` first). */
-export function actionButtons(actions: ActionName[], ref: ActionRef, deletionDate?: string, locale?: Locale): Button[] {
+export function actionButtons(
+  actions: ActionName[],
+  ref: ActionRef,
+  deletionDate?: string,
+  locale?: Locale,
+): Button[] {
   const value = encodeActionRef(ref);
   const L = wordsOf(locale);
   return actions.map((a) => button(a, value, ref, deletionDate, L));
 }
 
-function button(action: ActionName, value: string, ref: ActionRef, deletionDate: string | undefined, L: Words): Button {
+function button(
+  action: ActionName,
+  value: string,
+  ref: ActionRef,
+  deletionDate: string | undefined,
+  L: Words,
+): Button {
   const { t, w } = L;
   const base: Button = {
     type: 'button',
@@ -363,7 +387,10 @@ function button(action: ActionName, value: string, ref: ActionRef, deletionDate:
 
 /** Where a secret lives, for confirm dialogs: " in account 111122223333 (eu-west-1)". */
 function placeOf(ref: ActionRef, { w }: Words): string {
-  return w.confirm.place(ref.account === '' ? '' : truncate(ref.account, BUDGET.account), ref.region === '' ? '' : truncate(ref.region, BUDGET.region));
+  return w.confirm.place(
+    ref.account === '' ? '' : truncate(ref.account, BUDGET.account),
+    ref.region === '' ? '' : truncate(ref.region, BUDGET.region),
+  );
 }
 
 function retryConfirmText(ref: ActionRef, L: Words): string {
@@ -380,13 +407,17 @@ function retryConfirmText(ref: ActionRef, L: Words): string {
 
 function cancelConfirmText(ref: ActionRef, deletionDate: string | undefined, L: Words): string {
   const { w } = L;
-  const when = deletionDate === undefined || Number.isNaN(Date.parse(deletionDate)) ? '' : w.confirm.on(formatUtc(deletionDate));
+  const when =
+    deletionDate === undefined || Number.isNaN(Date.parse(deletionDate))
+      ? ''
+      : w.confirm.on(formatUtc(deletionDate));
   return fitName(ref, (name) => w.confirm.cancel(name, placeOf(ref, L), when), L);
 }
 
 /** Build a confirm text around the secret's name, shortening the name so the text fits 300. */
 function fitName(ref: ActionRef, sentence: (name: string) => string, { w }: Words): string {
-  const full = ref.secretName !== '' ? ref.secretName : ref.secretId !== '' ? ref.secretId : w.confirm.theSecret;
+  const full =
+    ref.secretName !== '' ? ref.secretName : ref.secretId !== '' ? ref.secretId : w.confirm.theSecret;
   let name = truncate(full, BUDGET.confirmName);
   let text = sentence(name);
   if (text.length > SLACK_LIMITS.confirmText) {

@@ -1,11 +1,22 @@
 import type { ContextBlock, KnownBlock } from '@slack/types';
 import type { RemediationStatus } from '../../remediation/actions';
 import type { ChatNote, MuteNote, RemediationNote } from '../message';
-import { ACTION_LABELS, cloudLabel, escapeAndTruncate, formatUtc, replaceRefs, stripRefMarkers as plain, truncate, userRef } from '../text';
+import { alertWords } from '../i18n/alert-words';
+import type { Locale } from '../i18n/locale';
+import { sentenceWords } from '../i18n/sentence-words';
+import {
+  escapeAndTruncate,
+  formatUtc,
+  replaceRefs,
+  stripRefMarkers as plain,
+  truncate,
+  userRef,
+} from '../text';
 
 /**
  * Pure Slack rendering of what remediation and mutes say: the status line inside an alert, thread
- * notes for each step, and neutral texts (with user/channel markers) turned into mrkdwn.
+ * notes for each step (in LOCALE, words from ../i18n/sentence-words), and neutral texts (with
+ * user/channel markers) turned into mrkdwn.
  */
 
 const SLACK_USER = /^[UW][A-Z0-9]{2,20}$/;
@@ -33,52 +44,83 @@ const STATE_EMOJI: Record<RemediationStatus['state'], string> = {
 };
 
 /** How it went, in words, without the emoji: "failed — AccessDeniedException: …". */
-export function remediationOutcomeText(s: RemediationStatus): string {
+export function remediationOutcomeText(s: RemediationStatus, locale?: Locale): string {
+  const o = sentenceWords(locale).outcome;
   switch (s.state) {
     case 'requested':
-      return 'waiting to run';
+      return o.requested;
     case 'running':
-      return 'running';
+      return o.running;
     case 'succeeded':
-      return s.detail ? `succeeded: ${plain(s.detail)}` : 'succeeded';
+      return o.succeeded(s.detail ? plain(s.detail) : undefined);
     case 'failed':
-      return `failed — ${plain(s.error?.cloudCode ?? s.error?.code ?? 'error')}: ${plain(s.error?.message ?? 'unknown error')}`;
+      return o.failed(
+        plain(s.error?.cloudCode ?? s.error?.code ?? 'error'),
+        plain(s.error?.message ?? o.unknownError),
+      );
   }
 }
 
 /** The line an alert message carries about its remediation. */
-export function remediationLine(s: RemediationStatus): string {
-  const neutral = `${ACTION_LABELS[s.action]} requested by ${userRef(s.requestedBy)} at ${formatUtc(s.requestedAt)} · ${remediationOutcomeText(s)}`;
+export function remediationLine(s: RemediationStatus, locale?: Locale): string {
+  const neutral = sentenceWords(locale).statusLine(
+    alertWords(locale).button[s.action],
+    userRef(s.requestedBy),
+    formatUtc(s.requestedAt),
+    remediationOutcomeText(s, locale),
+  );
   return `${STATE_EMOJI[s.state]} ${slackMrkdwn(neutral, 2800)}`;
 }
 
-/** Plain sentence for one remediation step ("Retry rotation of prod/pg succeeded: …"). */
-export function remediationNoteText(note: RemediationNote): string {
+/** Plain sentence for one remediation step ("Retry rotation of prod/pg succeeded: …"), in `locale`. */
+export function remediationNoteText(note: RemediationNote, locale?: Locale): string {
+  const w = sentenceWords(locale).note;
   const s = note.status;
-  const what = `${ACTION_LABELS[s.action]} of ${truncate(plain(note.secret.name), 200)} (${cloudLabel(note.secret.provider)}${
-    note.secret.account ? ` account ${note.secret.account}` : ''
-  }, ${note.secret.region})`;
-  const by = `requested by ${userRef(s.requestedBy)}`;
+  const what = w.what(
+    alertWords(locale).button[s.action],
+    truncate(plain(note.secret.name), 200),
+    alertWords(locale).cloud(note.secret.provider),
+    plain(note.secret.account), // from the event: never a mention marker
+    plain(note.secret.region),
+  );
+  const by = userRef(s.requestedBy);
   if (note.retrying) {
-    return `${what}: ${plain(note.retrying.message)} Retrying (attempt ${note.retrying.attempt + 1} of ${note.retrying.maxAttempts}).`;
+    return w.retrying(
+      what,
+      plain(note.retrying.message),
+      note.retrying.attempt + 1,
+      note.retrying.maxAttempts,
+    );
   }
   switch (s.state) {
     case 'requested':
-      return `${what} ${by}.`;
+      return w.requested(what, by);
     case 'running':
-      return `${what}, ${by}: running.`;
+      return w.running(what, by);
     case 'succeeded':
-      return `${what}, ${by}: succeeded${s.detail ? ` — ${plain(s.detail)}` : ''}.${s.cloudRequestId ? ` Cloud request id ${s.cloudRequestId}.` : ''}`;
+      return w.succeeded(
+        what,
+        by,
+        s.detail ? plain(s.detail) : undefined,
+        s.cloudRequestId && plain(s.cloudRequestId),
+      );
     case 'failed':
-      return `${what}, ${by}: ${remediationOutcomeText(s)}${s.cloudRequestId ? ` (cloud request id ${s.cloudRequestId})` : ''}`;
+      return w.failed(
+        what,
+        by,
+        remediationOutcomeText(s, locale),
+        s.cloudRequestId && plain(s.cloudRequestId),
+      );
   }
 }
 
-export function muteNoteText(note: MuteNote): string {
+export function muteNoteText(note: MuteNote, locale?: Locale): string {
+  const w = sentenceWords(locale).mute;
   const m = note.mute;
-  if (note.ended) return `Mute ${m.id} of ${plain(m.label)} ended.`;
-  const until = m.untilResolved ? 'until it is resolved' : m.endsAt ? `until ${formatUtc(m.endsAt)}` : '';
-  return `${userRef(m.createdBy)} muted ${plain(m.label)} ${until} (mute ${m.id})${m.reason ? `: ${plain(m.reason)}` : '.'}`;
+  if (note.expired) return w.expired(m.id, plain(m.label), userRef(m.createdBy), note.expired.mutedEvents);
+  if (note.ended) return w.ended(m.id, plain(m.label));
+  const until = m.untilResolved ? w.untilItIsResolved : m.endsAt ? w.until(formatUtc(m.endsAt)) : '';
+  return w.created(userRef(m.createdBy), plain(m.label), until, m.id, m.reason ? plain(m.reason) : undefined);
 }
 
 export interface SlackNotePayload {
@@ -86,11 +128,15 @@ export interface SlackNotePayload {
   blocks: KnownBlock[];
 }
 
-/** A note for a thread, or a message of its own. */
-export function renderSlackNote(note: ChatNote): SlackNotePayload {
-  const neutral = note.kind === 'remediation' ? remediationNoteText(note) : muteNoteText(note);
+/** A note for a thread, or a message of its own, in `locale`. */
+export function renderSlackNote(note: ChatNote, locale?: Locale): SlackNotePayload {
+  const neutral =
+    note.kind === 'remediation' ? remediationNoteText(note, locale) : muteNoteText(note, locale);
   const emoji =
     note.kind === 'mute' ? ':no_bell:' : note.retrying ? ':repeat:' : STATE_EMOJI[note.status.state];
-  const block: ContextBlock = { type: 'context', elements: [{ type: 'mrkdwn', text: `${emoji} ${slackMrkdwn(neutral, 1900)}` }] };
+  const block: ContextBlock = {
+    type: 'context',
+    elements: [{ type: 'mrkdwn', text: `${emoji} ${slackMrkdwn(neutral, 1900)}` }],
+  };
   return { text: slackPlain(neutral), blocks: [block] };
 }

@@ -13,17 +13,18 @@ export function updatingGoldens(): boolean {
   return process.env.UPDATE_GOLDEN === '1';
 }
 
-export function goldenPath(name: string): string {
+export function goldenPath(name: string, dir = GOLDEN_DIR): string {
   if (!/^[a-z0-9][a-z0-9-]*$/.test(name))
     throw new Error(`golden name must be kebab-case: ${JSON.stringify(name)}`);
-  return path.join(GOLDEN_DIR, `${name}.json`);
+  return path.join(dir, `${name}.json`);
 }
 
-export function expectGolden(name: string, value: unknown): void {
-  const file = goldenPath(name);
+/** Compares `value` with the golden file `name` in `dir` (default ./__golden__). */
+export function expectGolden(name: string, value: unknown, dir = GOLDEN_DIR): void {
+  const file = goldenPath(name, dir);
   const actual = JSON.stringify(value, null, 2) + '\n';
   if (updatingGoldens()) {
-    fs.mkdirSync(GOLDEN_DIR, { recursive: true });
+    fs.mkdirSync(dir, { recursive: true });
     fs.writeFileSync(file, actual);
     return;
   }
@@ -40,10 +41,10 @@ export function expectGolden(name: string, value: unknown): void {
 }
 
 /** Golden files in the folder whose names start with `prefix` (to find ones no case writes any more). */
-export function listGoldens(prefix = ''): string[] {
-  if (!fs.existsSync(GOLDEN_DIR)) return [];
+export function listGoldens(prefix = '', dir = GOLDEN_DIR): string[] {
+  if (!fs.existsSync(dir)) return [];
   return fs
-    .readdirSync(GOLDEN_DIR)
+    .readdirSync(dir)
     .filter((f) => f.endsWith('.json') && f.startsWith(prefix))
     .map((f) => f.slice(0, -'.json'.length))
     .sort();

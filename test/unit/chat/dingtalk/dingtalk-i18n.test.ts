@@ -5,7 +5,8 @@ import {
   type Severity,
 } from '../../../../src/events/secret-event';
 import type { NotifyReason } from '../../../../src/chat/message';
-import { dingTalkCatalog, LOCALES } from '../../../../src/chat/dingtalk/dingtalk-i18n';
+import { alertWords } from '../../../../src/chat/i18n/alert-words';
+import { LOCALES } from '../../../../src/chat/i18n/locale';
 import {
   describeEvent,
   formatCountdown,
@@ -29,7 +30,7 @@ describe('DingTalk catalog', () => {
   it.each(LOCALES)(
     '%s: has a label and a headline, with and without a name, for every event kind',
     (locale) => {
-      const t = dingTalkCatalog(locale);
+      const t = alertWords(locale);
       const labels = EVENT_KINDS.map((k) => t.kind(k));
       expect(labels.every((l) => l.length > 0)).toBe(true);
       expect(new Set(labels).size).toBe(EVENT_KINDS.length);
@@ -43,7 +44,7 @@ describe('DingTalk catalog', () => {
   );
 
   it.each(LOCALES)('%s: has words for every reason, severity, cloud, source and button', (locale) => {
-    const t = dingTalkCatalog(locale);
+    const t = alertWords(locale);
     for (const r of REASONS) {
       expect(t.reason(r).length).toBeGreaterThan(0);
       expect(t.reasonExplanation(r).length).toBeGreaterThan(0);
@@ -56,7 +57,7 @@ describe('DingTalk catalog', () => {
   });
 
   it('English says exactly what the shared text helpers (and so Slack) say', () => {
-    const t = dingTalkCatalog('en');
+    const t = alertWords('en');
     for (const kind of EVENT_KINDS) {
       expect(t.kind(kind)).toBe(kindLabel(kind));
       expect(t.headline(kind, 'prod/pg')).toBe(describeEvent({ kind, secretName: 'prod/pg' }));
@@ -74,7 +75,7 @@ describe('DingTalk catalog', () => {
   });
 
   it('Chinese uses the contract button words and no English words', () => {
-    const t = dingTalkCatalog('zh-CN');
+    const t = alertWords('zh-CN');
     expect(t.button).toEqual({ retryRotation: '重试轮转', cancelDeletion: '取消删除', mute: '静音' });
     const all = [
       ...EVENT_KINDS.flatMap((k) => [t.kind(k), t.headline(k, ''), t.headline(k, 'x')]),
@@ -100,8 +101,8 @@ describe('DingTalk catalog', () => {
     ['2026-02-27T11:00:00Z', '2 days 1 hour ago', '2 天 1 小时前'],
     ['not a date', '', ''],
   ])('countdown to %s: "%s" / "%s"', (deadline, en, zh) => {
-    expect(dingTalkCatalog('en').countdown(deadline, NOW)).toBe(en);
+    expect(alertWords('en').countdown(deadline, NOW)).toBe(en);
     expect(formatCountdown(deadline, NOW)).toBe(en);
-    expect(dingTalkCatalog('zh-CN').countdown(deadline, NOW)).toBe(zh);
+    expect(alertWords('zh-CN').countdown(deadline, NOW)).toBe(zh);
   });
 });

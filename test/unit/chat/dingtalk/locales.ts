@@ -1,3 +1,3 @@
-import { LOCALES, type Locale } from '../../../../src/chat/dingtalk/dingtalk-i18n';
+import { LOCALES, type Locale } from '../../../../src/chat/i18n/locale';
 
 export const LINKS_LOCALES: Locale[] = [...LOCALES];

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { EVENT_KINDS, type SecretEvent } from '../../../../src/events/secret-event';
 import type { AlertMessage, AlertStatus } from '../../../../src/chat/message';
-import { LOCALES, type Locale } from '../../../../src/chat/dingtalk/dingtalk-i18n';
+import { LOCALES, type Locale } from '../../../../src/chat/i18n/locale';
 import {
   bodyBytes,
   DINGTALK_LIMITS,
