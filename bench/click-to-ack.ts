@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { cpus } from 'node:os';
 import { ACTION_IDS } from '../src/remediation/actions';
 import { startBareBolt, type BareServer } from './lib/baseline';
-import { burstLoad, closedLoop, type ClosedLoopResult } from './lib/load';
+import type { ClosedLoopResult } from './lib/load';
+import { burstLoadOffThread, closedLoopOffThread } from './lib/load-thread';
 import { botLogNote, realLogProblems } from './lib/log-notes';
 import { logProblems } from './lib/process';
 import { MACHINE } from './lib/proc-stats';
@@ -47,10 +48,13 @@ export const clickToAckBenchmark: Benchmark = {
     'alert overlap: one wins the idempotency claim and does the real work (authorize, audit, claim, message update, enqueue, answer; then ' +
     'the job: RotateSecret against the fake Secrets Manager, message and thread updates), the others are told it is already in progress ' +
     '(or already done). Bot: `node dist/src/main.js`, ROLE=all (web and workers in one process, so the jobs behind the clicks share its ' +
-    'CPU), Bolt HTTPReceiver behind its own HTTP server. Baseline: a minimal @slack/bolt App with an HTTPReceiver (bench/lib/bare-bolt.ts), ' +
+    'CPU), Bolt HTTPReceiver behind its own HTTP server and replay guard; it stores each click in Redis before the ack and runs the flow ' +
+    'behind the ack, 4 clicks at a time (src/remediation/click-intake.ts). Baseline: a minimal @slack/bolt App with an HTTPReceiver (bench/lib/bare-bolt.ts), ' +
     'its own process, that verifies the signature and acks the same click, and nothing else; it receives the very same signed requests. ' +
     'After a warm-up each, windows alternate bare, bot, bare, bot…; the bot’s jobs are let finish before the next window; figures pool ' +
-    `every measured window of each side. Then a burst phase (not saturating): ${BURST_SIZE} clicks at the same moment every ` +
+    'every measured window of each side. The load generator runs on a thread of its own in the runner (bench/lib/load-thread.ts), ' +
+    'apart from the fake Slack and Secrets Manager that only the bot keeps busy, so both sides are timed alike. ' +
+    `Then a burst phase (not saturating): ${BURST_SIZE} clicks at the same moment every ` +
     `${BURST_INTERVAL_MS} ms, same mix, bare first, then the bot.`,
   async run(ctx: BenchContext): Promise<BenchOutcome> {
     const windowClicks = ctx.settings.quick ? 400 : 2000;
@@ -121,7 +125,7 @@ export const clickToAckBenchmark: Benchmark = {
         return out;
       };
       const send = (side: 'bot' | 'bare', clicks: Click[]) =>
-        closedLoop({
+        closedLoopOffThread({
           url: `${side === 'bot' ? r.bot.url : b.url}/slack/events`,
           concurrency: CONCURRENCY,
           requests: clicks,
@@ -164,7 +168,7 @@ export const clickToAckBenchmark: Benchmark = {
         `click-to-ack: bursts of ${BURST_SIZE} simultaneous clicks every ${BURST_INTERVAL_MS} ms, ${burstClicks} clicks, bare Bolt app then bot`,
       );
       const bursts = (side: 'bot' | 'bare') =>
-        burstLoad({
+        burstLoadOffThread({
           url: `${side === 'bot' ? r.bot.url : b.url}/slack/events`,
           burstSize: BURST_SIZE,
           intervalMs: BURST_INTERVAL_MS,

@@ -1,3 +1,5 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { FakeSlack, type FakeSlackMessage } from '../../test/fakes/fake-slack';
 import {
@@ -56,6 +58,12 @@ export async function startRemediationRig(ctx: BenchContext, part: string): Prom
   const slack = await new FakeSlack(SLACK_TOKEN).start();
   let sm: FakeSecretsManager | undefined;
   let bot: BotUnderTest | undefined;
+  // The clicks need one alert message per secret, posted at once, all in one channel. Two YAML-only
+  // settings that guard a channel in a storm would hold that back and are not what these benchmarks
+  // measure: the bot's ~1/s per-channel posting budget (`slack.channel_rate: 0` turns it off) and
+  // grouping many new alerts into one summary (`group_by: [secret]`: each secret is its own group).
+  const configFile = join(ctx.outDir, `bot-${part}.yml`);
+  writeFileSync(configFile, 'slack:\n  channel_rate: 0\nroute:\n  group_by: [secret]\n');
   try {
     sm = await startFakeSecretsManager({ region: AWS_REGION });
     bot = await startBot(ctx, {
@@ -72,6 +80,7 @@ export async function startRemediationRig(ctx: BenchContext, part: string): Prom
         AWS_SECRET_ACCESS_KEY: FAKE_AWS_SECRET_ACCESS_KEY,
         AWS_REGION,
         AWS_ENDPOINT_URL_SECRETS_MANAGER: sm.url,
+        CONFIG_FILE: configFile,
       },
     });
   } catch (e) {

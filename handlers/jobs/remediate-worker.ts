@@ -1,4 +1,5 @@
 import { UnrecoverableError, Worker, type ConnectionOptions, type Job } from 'bullmq';
+import type { Metrics } from '../../src/ops/metrics';
 import { runRemediation, type RemediationDeps } from '../../src/remediation/flow';
 import { QUEUES, remediateBackoff, type RemediateJob } from '../../src/queue/queues';
 
@@ -10,17 +11,23 @@ import { QUEUES, remediateBackoff, type RemediateJob } from '../../src/queue/que
  */
 export function createRemediateWorker(
   deps: RemediationDeps,
-  opts: { connection: ConnectionOptions; prefix: string; concurrency: number },
+  opts: { connection: ConnectionOptions; prefix: string; concurrency: number; metrics?: Pick<Metrics, 'remediations'> },
 ): Worker<RemediateJob> {
   return new Worker<RemediateJob>(
     QUEUES.remediate,
     async (job: Job<RemediateJob>) => {
       const maxAttempts = job.opts.attempts ?? 1;
+      const count = (outcome: string) =>
+        opts.metrics?.remediations.inc({ action: job.data.action, provider: job.data.target.provider, outcome });
       const result = await runRemediation(
         job.data,
         { attemptsMade: job.attemptsMade, maxAttempts, saveJob: (data) => job.updateData(data) },
         deps,
-      );
+      ).catch((e: unknown) => {
+        count('error');
+        throw e;
+      });
+      count(result.outcome === 'retry' ? 'retrying' : result.outcome);
       switch (result.outcome) {
         case 'succeeded':
           return { outcome: 'succeeded', requestId: result.result.requestId };

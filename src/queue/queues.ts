@@ -123,11 +123,12 @@ export function createRemediateQueue(connection: ConnectionOptions, prefix: stri
  * - `alert`: an alert rendered when sent (links signed then): `card` for a new incident, `update`
  *   ("Updated: …"/"Resolved: …") when the headline changed, `note` otherwise — one message per
  *   event. `after`: the job id of the incident's previous DingTalk message, sent first.
+ *   `requestId`: the ingest request that brought the event, for the log line when it is sent.
  * - `body`: a message rendered already (a command reply the session webhook could not take, a
  *   remediation outcome); `what` names it in logs.
  */
 export type DingTalkDelivery =
-  | { kind: 'alert'; mode: 'card' | 'update' | 'note'; message: AlertMessage; after?: string }
+  | { kind: 'alert'; mode: 'card' | 'update' | 'note'; message: AlertMessage; after?: string; requestId?: string }
   | { kind: 'body'; body: DingTalkMessage; what: string };
 
 export interface DeliverDingTalkJob {

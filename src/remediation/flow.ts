@@ -11,6 +11,7 @@ import type { RemediationClaims } from '../store/remediation-claims';
 import { actionsFor, POLICY_OF, type ActionRef, type RemediationAction } from './actions';
 import { authorize, type AuthorizationPolicy } from './authorize';
 import { claimDecision } from './claim-decision';
+import type { ClickIntake } from './click-intake';
 import { showProgress, statusOf, type ProgressDeps } from './progress';
 import { alreadyDoneText, inProgressText, internalErrorText, queuedText, refusalText, resolvedAlertText } from './replies';
 
@@ -21,9 +22,12 @@ import { alreadyDoneText, inProgressText, internalErrorText, queuedText, refusal
  *   1. authorize: OPERATORS + policies                  5. mark running (unless superseded)
  *   2. confirm: Slack's confirm dialog, before the      6. call the cloud — idempotency key = job id
  *      click ever reaches us                            7. record the outcome on the claim: done | released
- *   3. claim: one atomic claim per (action, secret,     8. update the message + a thread reply
- *      alert); later requests hear "in progress/done"   9. audit
+ *   3. claim: one atomic claim per (action, secret,     8. audit the outcome
+ *      alert); later requests hear "in progress/done"   9. update the message + a thread reply
  *   4. show "requested", enqueue (job id from the claim)
+ *
+ * A button click is stored before its ack and this request runs behind the ack (click-intake.ts);
+ * a click whose process died is run again by another, and resumes its own claim (`requestId`).
  *
  * Every decision is audited (allowed, refused, duplicate, queued, started, retrying, succeeded, failed).
  */
@@ -44,6 +48,8 @@ export interface RemediationDeps extends ProgressDeps {
   /** Web role only. */
   queue?: RemediationQueue;
   recentlyDoneMs: number;
+  /** Slack button clicks: stored before the ack, the flow run behind it (click-intake.ts). Inline without it. */
+  clickIntake?: ClickIntake;
 }
 
 export interface RemediationRequest {
@@ -57,6 +63,8 @@ export interface RemediationRequest {
   message?: MessageRef;
   /** Asked from DingTalk (an action link or a robot command): the outcome is also posted there. */
   origin?: 'dingtalk';
+  /** The click this request is (click-intake.ts): handled again after a crash, it resumes its own claim. */
+  requestId?: string;
 }
 
 export type RequestOutcome = {
@@ -77,7 +85,7 @@ export async function requestRemediation(req: RemediationRequest, deps: Remediat
   const decision = authorize({ user: req.user, action: POLICY_OF[req.action], channel: req.channel }, deps.policy); // 1
   if (!decision.allowed) {
     await audit({ phase: 'refused', result: decision.reason, alertId: req.ref.alertId || undefined });
-    return { status: 'refused', text: refusalText(req.action, decision) };
+    return { status: 'refused', text: refusalText(req.action, decision, deps.locale) };
   }
   try {
     deps.clouds.get(req.ref.provider);
@@ -90,7 +98,7 @@ export async function requestRemediation(req: RemediationRequest, deps: Remediat
   const incident = await incidentOf(req, deps);
   if (req.via === 'button' && incident?.id === req.ref.alertId && incident.status === 'resolved') {
     await audit({ phase: 'duplicate', result: 'alert already resolved', alertId: incident.id });
-    return { status: 'not-applicable', text: resolvedAlertText(req.action, name) };
+    return { status: 'not-applicable', text: resolvedAlertText(req.action, name, deps.locale) };
   }
   const alertId = req.ref.alertId || incident?.id || '';
   const forEvent = incident && incident.id === alertId ? incident.event.sourceId : '';
@@ -98,17 +106,29 @@ export async function requestRemediation(req: RemediationRequest, deps: Remediat
 
   const claimId = remediationClaimId(req.action, target, alertId); // 3
   const stem = remediationJobIdStem(req.action, claimId);
-  const record = { claimId, action: req.action, target, alertId, forEvent, requestedBy: req.user, requestedAt: new Date(deps.clock.now()).toISOString() };
+  const record = {
+    claimId,
+    action: req.action,
+    target,
+    alertId,
+    forEvent,
+    requestedBy: req.user,
+    requestedAt: new Date(deps.clock.now()).toISOString(),
+    ...(req.requestId ? { requestId: req.requestId } : {}),
+  };
   let outcome = await deps.claims.claim(record, stem);
   if (!outcome.won && claimDecision(outcome.existing, { forEvent, actionApplies }) === 'stale') {
     outcome = await deps.claims.claim(record, stem, outcome.raw);
+  }
+  if (!outcome.won && req.requestId && outcome.existing.requestId === req.requestId && outcome.existing.state === 'pending') {
+    outcome = { won: true, claim: outcome.existing }; // this very click, handled again after a crash: finish it
   }
   if (!outcome.won) {
     const pending = outcome.existing.state === 'pending';
     await audit({ phase: 'duplicate', result: pending ? 'in progress' : 'already done', jobId: outcome.existing.jobId, alertId });
     return pending
-      ? { status: 'in-progress', text: inProgressText(outcome.existing) }
-      : { status: 'done', text: alreadyDoneText(outcome.existing) };
+      ? { status: 'in-progress', text: inProgressText(outcome.existing, deps.locale) }
+      : { status: 'done', text: alreadyDoneText(outcome.existing, deps.locale) };
   }
   const { claim } = outcome;
   const onAlert = incident?.id === alertId && !!incident.message;
@@ -130,15 +150,15 @@ export async function requestRemediation(req: RemediationRequest, deps: Remediat
     const ref = randomBytes(4).toString('hex');
     deps.logger.error({ err, ref, jobId: job.jobId }, 'remediation job could not be queued');
     await deps.claims.release(claim);
-    await showProgress(job, statusOf(job, 'failed', deps.clock.now(), { error: { code: 'INTERNAL', message: internalErrorText(ref) } }), deps);
+    await showProgress(job, statusOf(job, 'failed', deps.clock.now(), { error: { code: 'INTERNAL', message: internalErrorText(ref, deps.locale) } }), deps);
     await audit({ phase: 'failed', result: 'INTERNAL: not queued', jobId: job.jobId, alertId });
-    return { status: 'unavailable', text: internalErrorText(ref) };
+    return { status: 'unavailable', text: internalErrorText(ref, deps.locale) };
   }
   await audit({ phase: 'queued', jobId: job.jobId, alertId });
   return {
     status: 'queued',
     jobId: job.jobId,
-    text: queuedText(req.action, target, req.origin === 'dingtalk' ? { onAlert: false, dingtalk: true } : { onAlert, channel: deps.defaultChannel ?? req.channel }),
+    text: queuedText(req.action, target, req.origin === 'dingtalk' ? { onAlert: false, dingtalk: true } : { onAlert, channel: deps.defaultChannel ?? req.channel }, deps.locale),
   };
 }
 
@@ -187,8 +207,8 @@ export async function runRemediation(job: RemediateJob, ctx: JobContext, deps: R
         : await provider.restoreSecret(job.target);
     const now = deps.clock.now();
     if (claim) await deps.claims.markDone(claim, result.detail, new Date(now).toISOString(), deps.recentlyDoneMs); // 7
-    await show(statusOf(job, 'succeeded', now, { detail: result.detail, cloudRequestId: result.requestId })); // 8
-    await audit({ phase: 'succeeded', result: result.detail, cloudRequestId: result.requestId }); // 9
+    await audit({ phase: 'succeeded', result: result.detail, cloudRequestId: result.requestId }); // 8
+    await show(statusOf(job, 'succeeded', now, { detail: result.detail, cloudRequestId: result.requestId })); // 9
     return { outcome: 'succeeded', result };
   } catch (e) {
     const error = asBotError(e, deps);
@@ -206,8 +226,8 @@ export async function runRemediation(job: RemediateJob, ctx: JobContext, deps: R
     }
     await deps.claims.release(job); // 7
     const failure = { code: error.code, message: error.userMessage ?? error.message, ...(cloud.cloudCode ? { cloudCode: cloud.cloudCode } : {}) };
-    await show(statusOf(job, 'failed', deps.clock.now(), { error: failure, cloudRequestId: cloud.requestId })); // 8
-    await audit({ phase: 'failed', result: `${error.code}${cloud.cloudCode ? ` ${cloud.cloudCode}` : ''}: ${failure.message}`, cloudRequestId: cloud.requestId }); // 9
+    await audit({ phase: 'failed', result: `${error.code}${cloud.cloudCode ? ` ${cloud.cloudCode}` : ''}: ${failure.message}`, cloudRequestId: cloud.requestId }); // 8
+    await show(statusOf(job, 'failed', deps.clock.now(), { error: failure, cloudRequestId: cloud.requestId })); // 9
     return { outcome: 'failed', error };
   }
 }
@@ -217,5 +237,5 @@ function asBotError(e: unknown, deps: RemediationDeps): BotError {
   if (e instanceof BotError) return e;
   const ref = randomBytes(4).toString('hex');
   deps.logger.error({ err: e, ref }, 'remediation failed with an unexpected error');
-  return new BotError('INTERNAL', `unexpected error, ref ${ref}`, { retryable: false, userMessage: internalErrorText(ref) });
+  return new BotError('INTERNAL', `unexpected error, ref ${ref}`, { retryable: false, userMessage: internalErrorText(ref, deps.locale) });
 }

@@ -29,6 +29,8 @@ export interface Claim {
   forEvent: string;
   requestedBy: string;
   requestedAt: string;
+  /** The click that took the claim (click-intake.ts), so that click, handled again, resumes it. */
+  requestId?: string;
   state: 'pending' | 'done';
   doneAt?: string;
   detail?: string;

@@ -2,35 +2,70 @@ import { randomBytes } from 'node:crypto';
 import type { AllMiddlewareArgs, BlockAction, ButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import { renderSlackEphemeral } from '../../../src/chat/slack/render-slack-command';
 import type { RemediationAction } from '../../../src/remediation/actions';
-import { requestRemediation } from '../../../src/remediation/flow';
-import { internalErrorText } from '../../../src/remediation/replies';
+import { ClickIntake, type PendingClick } from '../../../src/remediation/click-intake';
+import { requestRemediation, type RemediationRequest } from '../../../src/remediation/flow';
+import { internalErrorText, staleButtonText } from '../../../src/remediation/replies';
 import type { SlackDeps } from '../deps';
-import { readButtonClick, STALE_BUTTON_TEXT } from '../payload';
+import { readButtonClick } from '../payload';
 
 export type ButtonArgs = SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & AllMiddlewareArgs;
 
 /**
- * Retry rotation / Cancel deletion: acknowledge at once (the cloud call happens in a job), then
- * authorize, claim and enqueue, and tell the clicker what happened, only to them.
+ * Retry rotation / Cancel deletion: store the click, acknowledge, and let the click intake run the
+ * flow (authorize, claim, enqueue) behind the ack and tell the clicker what happened, only to them.
+ * Without an intake (or when the click cannot be stored) the flow runs right after the ack instead.
  */
 export function remediationClick(action: RemediationAction, deps: SlackDeps) {
   return async ({ ack, body, respond }: ButtonArgs): Promise<void> => {
-    await ack();
     const click = readButtonClick(body);
-    try {
-      if (!click.ref) {
-        await respond(renderSlackEphemeral(STALE_BUTTON_TEXT));
+    if (!click.ref) {
+      await ack();
+      await respond(renderSlackEphemeral(staleButtonText(deps.locale)));
+      return;
+    }
+    const request: RemediationRequest = {
+      action,
+      ref: click.ref,
+      user: click.user,
+      channel: click.channel,
+      via: 'button',
+      ...(click.message ? { message: click.message } : {}),
+    };
+    const intake = deps.clickIntake;
+    if (intake && body.response_url) {
+      const pending: PendingClick = { id: ClickIntake.newId(), request, responseUrl: body.response_url };
+      const stored = await intake.accept(pending).then(
+        () => true,
+        (err: unknown) => {
+          deps.logger.warn({ err, action }, 'could not store the click; handling it right after the ack');
+          return false;
+        },
+      );
+      await ack();
+      if (stored) {
+        intake.handle(pending);
         return;
       }
-      const outcome = await requestRemediation(
-        { action, ref: click.ref, user: click.user, channel: click.channel, via: 'button', ...(click.message ? { message: click.message } : {}) },
-        deps,
-      );
-      await respond(renderSlackEphemeral(outcome.text));
+    } else {
+      await ack();
+    }
+    try {
+      await respond(renderSlackEphemeral((await requestRemediation(request, deps)).text));
     } catch (err) {
       const ref = randomBytes(4).toString('hex');
       deps.logger.error({ err, ref, action }, 'button click failed');
-      await respond(renderSlackEphemeral(internalErrorText(ref))).catch(() => undefined);
+      await respond(renderSlackEphemeral(internalErrorText(ref, deps.locale))).catch(() => undefined);
     }
   };
+}
+
+/** Answers a click through its response URL, only to the clicker (what Bolt's `respond` does). */
+export async function answerClick(responseUrl: string, text: string): Promise<void> {
+  const res = await fetch(responseUrl, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(renderSlackEphemeral(text)),
+  });
+  await res.arrayBuffer().catch(() => undefined);
+  if (!res.ok) throw new Error(`the response URL answered ${res.status}`);
 }

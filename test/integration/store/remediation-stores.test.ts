@@ -4,7 +4,7 @@ import { ManualClock } from '../../../src/ops/clock';
 import { createLogger } from '../../../src/ops/logger';
 import { AuditStore } from '../../../src/store/audit-store';
 import { createKeys } from '../../../src/store/keys';
-import { MuteStore } from '../../../src/store/mute-store';
+import { ENDED_MUTE_KEPT_MS, MuteStore } from '../../../src/store/mute-store';
 import { RemediationClaims, type NewClaim } from '../../../src/store/remediation-claims';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -96,6 +96,10 @@ describe('MuteStore', () => {
     expect((await mutes.listActive()).map((m) => m.id)).toEqual([timed.id, bound.id]);
     clock.advance(2000);
     expect((await mutes.listActive()).map((m) => m.id)).toEqual([bound.id]);
+    // Ended, but its record stays a day for the expiry notice (mute-expiry.ts); then it is swept.
+    expect(await redis.hexists(keys.mutes, timed.id)).toBe(1);
+    clock.advance(ENDED_MUTE_KEPT_MS + 1000);
+    await mutes.listActive();
     expect(await redis.hexists(keys.mutes, timed.id)).toBe(0); // swept
     expect((await mutes.endUntilResolved('k2')).length).toBe(0);
     expect((await mutes.endUntilResolved('k1')).map((m) => m.id)).toEqual([bound.id]);
