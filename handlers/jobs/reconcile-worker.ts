@@ -21,6 +21,7 @@ export function createReconcileWorker(
           scopes: report.scopes,
           listed: report.listed,
           opened: report.opened.length,
+          resolved: report.resolved.length,
           alreadyFound: report.alreadyFound,
           failed: report.failed.length,
         },
@@ -30,6 +31,7 @@ export function createReconcileWorker(
         scopes: report.scopes,
         listed: report.listed,
         opened: report.opened.length,
+        resolved: report.resolved.length,
         alreadyFound: report.alreadyFound,
         failed: report.failed,
       };

@@ -62,6 +62,12 @@ export interface SecretEvent {
   actor?: string;
   /** The cloud's own failure code and message (rotation failures, refused reads). */
   failure?: { code?: string; message?: string };
+  /**
+   * The secret's tags, only when the source carries them: events found by reconciliation (from
+   * ListSecrets) and API calls whose request names tags. Cloud rotation and deletion events carry
+   * none, so route and mute `tags` matchers never match those.
+   */
+  tags?: Record<string, string>;
   /** For scheduled deletions: when the secret becomes unrecoverable, ISO-8601 UTC. */
   deletionDate?: string;
   recoveryWindowDays?: number;

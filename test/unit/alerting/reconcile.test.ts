@@ -4,16 +4,24 @@ import { join } from 'node:path';
 import { incidentKeyOf, shouldNotify, type Incident } from '../../../src/alerting/lifecycle';
 import {
   checkDeletion,
+  checkGone,
+  checkRestored,
+  checkRotated,
   checkRotation,
   incidentKeysOf,
+  reconcile,
+  type ReconcileDeps,
   pickIncident,
   ROTATION_OVERDUE_GRACE_MS,
   type ReconcileScope,
 } from '../../../src/alerting/reconcile';
-import type { SecretSummary } from '../../../src/clouds/secrets-provider';
+import type { SecretSummary, SecretsProvider } from '../../../src/clouds/secrets-provider';
 import { loadConfig } from '../../../src/config/load-config';
 import type { EventKind, SecretEvent } from '../../../src/events/secret-event';
 import { ManualClock } from '../../../src/ops/clock';
+import { createLogger } from '../../../src/ops/logger';
+import type { EventStore } from '../../../src/store/event-store';
+import type { IncidentStore } from '../../../src/store/incident-store';
 
 const DAY = 86_400_000;
 const AWS: ReconcileScope = { provider: 'aws', account: '111122223333', region: 'eu-west-1' };
@@ -244,5 +252,244 @@ describe('configuration of reconciliation and repeats', () => {
     const file = join(mkdtempSync(join(tmpdir(), 'sb-rec-')), 'c.yml');
     writeFileSync(file, yaml);
     expect(() => loadConfig({ CONFIG_FILE: file })).toThrow(message);
+  });
+});
+
+describe('reverse reconciliation: open incidents the cloud shows are over are resolved', () => {
+  const clock = new ManualClock();
+  const deletionDate = iso(clock.now() + 7 * DAY);
+
+  it('a secret no longer pending deletion (restored out of band) resolves its deletion incident', () => {
+    const open = incidentFrom('deletion.scheduled', clock, { deletionDate, secretId: 'prod/pg' });
+    const d = checkRestored(AWS, listed(), open, clock.now());
+    expect(d.action).toBe('resolve');
+    if (d.action !== 'resolve') return;
+    expect(d.event).toMatchObject({
+      kind: 'deletion.cancelled',
+      source: 'aws.reconcile',
+      secretId: 'prod/pg',
+      secretName: 'prod/pg',
+    });
+    // It lands in the open incident (same key), and resolves it.
+    expect(incidentKeyOf(d.event)).toBe(open.key);
+    const next = shouldNotify(open, d.event, clock.now());
+    expect(next.reason).toBe('resolved');
+    // Found again next pass: the same source id, so ingest stops it at dedup.
+    const again = checkRestored(AWS, listed(), open, clock.now() + DAY);
+    expect(again.action === 'resolve' && again.event.sourceId).toBe(d.event.sourceId);
+  });
+
+  it('a secret that rotated after its failure resolves the rotation incident, dated by the cloud', () => {
+    const open = incidentFrom('rotation.failed', clock);
+    const rotatedAt = clock.now() + 60_000;
+    const d = checkRotated(AWS, listed({ lastRotatedAt: iso(rotatedAt) }), open);
+    expect(d.action).toBe('resolve');
+    if (d.action !== 'resolve') return;
+    expect(d.event).toMatchObject({ kind: 'rotation.succeeded', occurredAt: iso(rotatedAt), secretId: ARN });
+    expect(shouldNotify(open, d.event, rotatedAt + 1000).reason).toBe('resolved');
+  });
+
+  it('a secret whose deletion date passed and that is no longer listed resolves as deleted', () => {
+    const past = iso(clock.now() - 1);
+    const open = incidentFrom('deletion.scheduled', clock, {
+      deletionDate: past,
+      occurredAt: iso(clock.now() - 7 * DAY),
+    });
+    const d = checkGone(AWS, open, clock.now());
+    expect(d.action === 'resolve' && d.event).toMatchObject({
+      kind: 'deletion.completed',
+      occurredAt: past,
+      secretName: 'prod/pg',
+    });
+  });
+
+  it.each<[string, () => ReturnType<typeof checkRestored>, string]>([
+    ['no open incident', () => checkRestored(AWS, listed(), undefined, clock.now()), 'no-open-incident'],
+    [
+      'the incident is already resolved',
+      () => checkRestored(AWS, listed(), incidentFrom('deletion.cancelled', clock), clock.now()),
+      'no-open-incident',
+    ],
+    [
+      'still pending deletion',
+      () =>
+        checkRestored(
+          AWS,
+          listed({ deletionDate }),
+          incidentFrom('deletion.scheduled', clock, { deletionDate }),
+          clock.now(),
+        ),
+      'still-pending-deletion',
+    ],
+    [
+      'a rotation incident is not a deletion',
+      () => checkRestored(AWS, listed(), incidentFrom('rotation.failed', clock), clock.now()),
+      'no-open-incident',
+    ],
+    [
+      'never rotated',
+      () => checkRotated(AWS, listed(), incidentFrom('rotation.failed', clock)),
+      'not-rotated-since',
+    ],
+    [
+      'rotated before the failure',
+      () =>
+        checkRotated(
+          AWS,
+          listed({ lastRotatedAt: iso(clock.now() - 1) }),
+          incidentFrom('rotation.failed', clock),
+        ),
+      'not-rotated-since',
+    ],
+    [
+      'rotated at the very time of the failure',
+      () =>
+        checkRotated(
+          AWS,
+          listed({ lastRotatedAt: iso(clock.now()) }),
+          incidentFrom('rotation.failed', clock),
+        ),
+      'not-rotated-since',
+    ],
+    [
+      'gone from the listing before its deletion date',
+      () => checkGone(AWS, incidentFrom('deletion.scheduled', clock, { deletionDate }), clock.now()),
+      'not-due-yet',
+    ],
+    [
+      'gone, but the incident has no deletion date (a read of a deleted secret)',
+      () => checkGone(AWS, incidentFrom('access.pending-deletion', clock), clock.now()),
+      'not-due-yet',
+    ],
+  ])('nothing when %s', (_name, decide, reason) => {
+    expect(decide()).toEqual({ action: 'none', reason });
+  });
+});
+
+describe('a reconciliation pass over fake cloud listings', () => {
+  /** Ingest as the EventStore does it: the first of a source id is accepted, a repeat is a duplicate. */
+  function fakeEvents() {
+    const accepted: SecretEvent[] = [];
+    const seen = new Set<string>();
+    const events = {
+      accept: async (e: SecretEvent) => {
+        const status = seen.has(e.sourceId) ? 'duplicate' : 'accepted';
+        seen.add(e.sourceId);
+        if (status === 'accepted') accepted.push(e);
+        return { status, eventKey: `e-${e.sourceId}` };
+      },
+      recordIgnored: async () => ({ status: 'accepted', eventKey: 'x' }),
+    } as unknown as EventStore;
+    return { events, accepted };
+  }
+
+  function depsFor(
+    listing: SecretSummary[],
+    open: Incident[],
+    clock: ManualClock,
+  ): { deps: ReconcileDeps; accepted: SecretEvent[] } {
+    const { events, accepted } = fakeEvents();
+    const byKey = new Map(open.map((i) => [i.key, i]));
+    const provider = { provider: 'aws', listSecrets: async () => listing } as unknown as SecretsProvider;
+    const incidents = {
+      get: async (k: string) => byKey.get(k),
+      listOpen: async () => open.filter((i) => i.status === 'open'),
+    } as unknown as IncidentStore;
+    const metrics = { eventsAccepted: { inc: () => undefined } } as unknown as ReconcileDeps['metrics'];
+    const deps: ReconcileDeps = {
+      events,
+      logger: createLogger('error'),
+      metrics,
+      clouds: { get: () => provider, has: () => true },
+      incidents,
+      scopes: [AWS],
+      clock,
+    };
+    return { deps, accepted };
+  }
+
+  it('resolves what was restored, rotated or deleted out of band; opens what no event announced; once', async () => {
+    const clock = new ManualClock();
+    const restored = incidentFrom('deletion.scheduled', clock, {
+      secretId: 'arn:aws:secretsmanager:eu-west-1:111122223333:secret:app/restored-AAAAAA',
+      secretName: 'app/restored',
+      deletionDate: iso(clock.now() + 7 * DAY),
+    });
+    const failed = incidentFrom('rotation.failed', clock, {
+      secretId: 'arn:aws:secretsmanager:eu-west-1:111122223333:secret:app/rotated-BBBBBB',
+      secretName: 'app/rotated',
+    });
+    const stillFailing = incidentFrom('rotation.failed', clock, {
+      secretId: 'arn:aws:secretsmanager:eu-west-1:111122223333:secret:app/failing-CCCCCC',
+      secretName: 'app/failing',
+    });
+    const purged = incidentFrom('deletion.scheduled', clock, {
+      secretId: 'arn:aws:secretsmanager:eu-west-1:111122223333:secret:app/purged-DDDDDD',
+      secretName: 'app/purged',
+      deletionDate: iso(clock.now() + DAY),
+    });
+    const elsewhere = incidentFrom('deletion.scheduled', clock, {
+      region: 'us-east-1',
+      secretId: 'arn:aws:secretsmanager:us-east-1:111122223333:secret:app/other-EEEEEE',
+      secretName: 'app/other',
+      deletionDate: iso(clock.now() + DAY),
+    });
+    clock.advance(2 * DAY);
+    const listing: SecretSummary[] = [
+      { name: 'app/restored', arn: restored.event.secretId, tags: { team: 'db' } },
+      { name: 'app/rotated', arn: failed.event.secretId, lastRotatedAt: iso(clock.now() - DAY), tags: {} },
+      {
+        name: 'app/failing',
+        arn: stillFailing.event.secretId,
+        lastRotatedAt: iso(clock.now() - 30 * DAY),
+        tags: {},
+      },
+      {
+        name: 'app/new-deletion',
+        arn: 'arn:aws:secretsmanager:eu-west-1:111122223333:secret:app/new-deletion-FFFFFF',
+        deletionDate: iso(clock.now() + 3 * DAY),
+        tags: { team: 'web' },
+      },
+    ];
+    const { deps, accepted } = depsFor(listing, [restored, failed, stillFailing, purged, elsewhere], clock);
+    const report = await reconcile(deps, 'p1');
+    expect(report.resolved.map((r) => [r.secret, r.kind])).toEqual([
+      ['app/restored', 'deletion.cancelled'],
+      ['app/rotated', 'rotation.succeeded'],
+      ['app/purged', 'deletion.completed'],
+    ]);
+    expect(report.opened.map((r) => [r.secret, r.kind])).toEqual([
+      ['app/new-deletion', 'deletion.scheduled'],
+    ]);
+    // Each closing event lands in its open incident; the listing's tags travel with the events.
+    const byName = new Map(accepted.map((e) => [e.secretName, e]));
+    expect(incidentKeyOf(byName.get('app/restored')!)).toBe(restored.key);
+    expect(incidentKeyOf(byName.get('app/rotated')!)).toBe(failed.key);
+    expect(incidentKeyOf(byName.get('app/purged')!)).toBe(purged.key);
+    expect(byName.get('app/restored')!.tags).toEqual({ team: 'db' });
+    expect(byName.get('app/new-deletion')!.tags).toEqual({ team: 'web' });
+    expect(byName.has('app/failing')).toBe(false);
+    expect(byName.has('app/other')).toBe(false); // another region: not this scope's to judge
+
+    // The next pass (or another replica) finds the same things: all stopped at dedup.
+    const again = await reconcile({ ...deps }, 'p2');
+    expect(again.resolved).toHaveLength(0);
+    expect(again.opened).toHaveLength(0);
+    expect(again.alreadyFound).toBe(4);
+  });
+
+  it('a scope that cannot be listed resolves nothing', async () => {
+    const clock = new ManualClock();
+    const open = incidentFrom('deletion.scheduled', clock, { deletionDate: iso(clock.now() + DAY) });
+    clock.advance(2 * DAY);
+    const { deps, accepted } = depsFor([], [open], clock);
+    deps.clouds = {
+      get: () =>
+        ({ listSecrets: async () => Promise.reject(new Error('boom')) }) as unknown as SecretsProvider,
+      has: () => true,
+    };
+    const report = await reconcile(deps, 'p1');
+    expect(report.failed).toHaveLength(1);
+    expect(accepted).toHaveLength(0);
   });
 });
