@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { FakeSlack, type FakeSlackMessage } from '../test/fakes/fake-slack';
 import { startBareServer } from './lib/baseline';
@@ -51,7 +53,9 @@ export const eventToChatBenchmark: Benchmark = {
     `A steady ${RATE} events/s (open loop: each POST starts on schedule whatever the earlier ones are doing), every event a new id and a ` +
     'different secret (a new incident each). Latency per event: from starting its POST /events/aws to the fake Slack Web API (FakeSlack, ' +
     'in the runner process) receiving the chat.postMessage that names its secret. Bot: `node dist/src/main.js`, ROLE=all, ' +
-    'SLACK_API_URL pointing at the fake. Baseline: a bare node:http server (bench/lib/bare-server.ts, BARE_MODE=relay) that answers 202 and ' +
+    'SLACK_API_URL pointing at the fake, with grouping and the per-channel Slack budget turned off (CONFIG_FILE: `route.group_threshold: 0`, ' +
+    '`slack.channel_rate: 0`) so that every event gets a message of its own: this measures the pipeline. With the defaults, 200 new alerts ' +
+    'a second in one group are a storm and become one summary message (see the storm benchmark). Baseline: a bare node:http server (bench/lib/bare-server.ts, BARE_MODE=relay) that answers 202 and ' +
     'POSTs chat.postMessage for the event straight to the same fake: no Redis, no queue, no rendering.',
   async run(ctx: BenchContext): Promise<BenchOutcome> {
     const seconds = { warmup: ctx.settings.quick ? 1 : 2, measured: ctx.settings.quick ? 4 : 15 };
@@ -91,6 +95,7 @@ export const eventToChatBenchmark: Benchmark = {
             SLACK_SIGNING_SECRET: 'x',
             SLACK_CHANNEL: CHANNEL,
             SLACK_API_URL: slack.apiUrl,
+            CONFIG_FILE: pipelineOnlyConfig(ctx.outDir),
           },
         });
         botProc = bot.proc;
@@ -303,4 +308,12 @@ async function runLeg(
     drainMs,
     perSecond,
   };
+}
+
+/** Grouping and the bot's per-channel Slack budget off: every event a message of its own (see `method`). */
+function pipelineOnlyConfig(outDir: string): string {
+  mkdirSync(outDir, { recursive: true });
+  const file = join(outDir, 'event-to-chat.config.yml');
+  writeFileSync(file, 'route:\n  group_threshold: 0\nslack:\n  channel_rate: 0\n');
+  return file;
 }

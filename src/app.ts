@@ -9,6 +9,7 @@ import { SnsVerifier } from './events/sns/sns-verifier';
 import { SlackSender } from './chat/slack/slack-sender';
 import { systemClock, type Clock } from './ops/clock';
 import { createLogger, type Logger } from './ops/logger';
+import { SourceRateLimiter } from './ops/rate-limit';
 import { createMetrics, type Metrics } from './ops/metrics';
 import { createNotifyQueue, type NotifyJob } from './queue/queues';
 import { OutboxRelay } from './queue/outbox-relay';
@@ -19,13 +20,19 @@ import { createKeys } from './store/keys';
 import { createRedis, waitReady } from './store/redis';
 // handlers/ depend on src/, never the reverse — except here: the composition root wires handlers to their deps.
 // eslint-disable-next-line no-restricted-imports
-import { createEventHandler } from '../handlers/http/event-routes';
+import { createEventHandler, limitBySource } from '../handlers/http/event-routes';
 // eslint-disable-next-line no-restricted-imports
 import { healthRoutes } from '../handlers/http/health-routes';
 // eslint-disable-next-line no-restricted-imports
 import { createHttpServer, type Route } from '../handlers/http/server';
 // eslint-disable-next-line no-restricted-imports
 import { createSlackReplayGuard } from '../handlers/slack/replay-guard';
+// eslint-disable-next-line no-restricted-imports
+import { createSlackBodyGuard } from '../handlers/slack/body-guard';
+// eslint-disable-next-line no-restricted-imports
+import { answerClick } from '../handlers/slack/actions/remediation-click';
+import { ClickIntake } from './remediation/click-intake';
+import { RemediationInbox } from './store/remediation-inbox';
 // eslint-disable-next-line no-restricted-imports
 import { createNotifyWorker } from '../handlers/jobs/notify-worker';
 // --- chat actions (remediation, mutes, audit): issue 3
@@ -43,8 +50,16 @@ import { createRemediateWorker } from '../handlers/jobs/remediate-worker';
 import { registerSlack } from '../handlers/slack';
 // --- reminders, repeats, reconciliation: issue 4
 import { FollowUps } from './alerting/follow-up';
+import { compileRoutes } from './alerting/route';
+import { MuteExpiry } from './alerting/mute-expiry';
+import { createMuteExpiryQueue, muteExpiryQueueAdapter } from './alerting/mute-expiry-queue';
+// eslint-disable-next-line no-restricted-imports
+import { createMuteExpiryWorker } from '../handlers/jobs/mute-expiry-worker';
 import type { ReconcileScope } from './alerting/reconcile';
 import { createReconcileQueue, createRemindQueue, remindQueueAdapter, scheduleReconciliation } from './queue/queues';
+// --- operations (metrics, queue dashboard): issue 7
+import { collectQueueDepth, observeJobLatency } from './queue/queue-metrics';
+import { QUEUES } from './queue/queues';
 import { FollowUpStore } from './store/follow-up-store';
 // eslint-disable-next-line no-restricted-imports
 import { createReconcileWorker } from '../handlers/jobs/reconcile-worker';
@@ -56,7 +71,13 @@ import { DingTalkBudget } from './chat/dingtalk/dingtalk-budget';
 import { DingTalkSender, robotIdOf } from './chat/dingtalk/dingtalk-sender';
 import { createSessionReplier } from './chat/dingtalk/session-reply';
 import { QueuedDingTalkOutbox } from './queue/dingtalk-outbox';
-import { createDeliverDingTalkQueue, type DeliverDingTalkJob } from './queue/queues';
+import { createDeliverDingTalkQueue, type DeliverDingTalkJob, type DingTalkDelivery } from './queue/queues';
+import { createSummaryQueue, summaryScheduler } from './queue/summary-queue';
+import { GroupStore } from './store/group-store';
+import { SlackChannelBudget } from './chat/slack/slack-channel-budget';
+import { renderDingTalkSummary } from './chat/dingtalk/render-dingtalk-summary';
+// eslint-disable-next-line no-restricted-imports -- composition root wires the summary worker
+import { createSummaryWorker } from '../handlers/jobs/summary-worker';
 import { deriveFormKey } from './remediation/action-form';
 import { actionLinkExpiry, actionLinksFor, deriveActionLinkKey } from './remediation/action-link';
 import { ActionLinkStore } from './store/action-link-store';
@@ -158,6 +179,11 @@ export async function startBot(config: Config, opts: StartOptions = {}): Promise
     return { waiting: c.waiting ?? 0, delayed: c.delayed ?? 0, active: c.active ?? 0, failed: c.failed ?? 0 };
   };
   const slackApiBase = config.slack.api_url ? config.slack.api_url.replace(/\/?$/, '/') : undefined;
+  // Grouping (issue 4): groups and their summary messages; the summary ids also back the bulk buttons.
+  const groupStore = new GroupStore(redis, keys, config.retention);
+  // Slack's ~1 message/s per channel, kept by every process together (slack.channel_rate; 0: off).
+  const slackBudget =
+    config.slack.channel_rate > 0 ? new SlackChannelBudget(redis, keys.slackChannelBudget, { perSecond: config.slack.channel_rate, burst: config.slack.channel_burst }) : undefined;
   const chatActions: CommandDeps = {
     policy: { operators: config.operators, actions: config.policies },
     claims: new RemediationClaims(redis, keys, { pendingTtlMs: 3_600_000, generationTtlMs: config.audit_retention }),
@@ -171,11 +197,15 @@ export async function startBot(config: Config, opts: StartOptions = {}): Promise
       ? {
           chat: new SlackSender(
             new WebClient(config.slack.bot_token, { slackApiUrl: slackApiBase, timeout: 10_000, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true }),
-            { locale: config.locale },
+            { locale: config.locale, ...(slackBudget ? { budget: slackBudget } : {}) },
           ),
         }
       : {}),
+    summaries: groupStore,
+    // Progress of a summary's members (bulk actions) refreshes the summary within ~2 s.
+    summaryRefresh: (summaryId: string) => refreshSummary(summaryId),
     defaultChannel: config.slack.channel,
+    locale: config.locale, // LOCALE: replies, refusals and notes from chat actions
     recentlyDoneMs: config.remediation.recently_done,
     queueHealth: async () => ({ notify: await countsOf(notifyQueue), remediate: await countsOf(remediateQueue), outboxPending: await events.pendingCount() }),
     clock,
@@ -187,13 +217,39 @@ export async function startBot(config: Config, opts: StartOptions = {}): Promise
   // DingTalk (issue 5): one robot and its own queue (deliver-dingtalk), so DingTalk's 20 messages a
   // minute never hold Slack up; requests from DingTalk (links, robot commands) hear their outcome there.
   const dingtalkRobot = config.dingtalk.webhook_url ? robotIdOf(config.dingtalk.webhook_url) : undefined;
+  // Routing (issue 4): the `route` tree, validated at start-up by the config schema.
+  const routes = compileRoutes(config.route, { defaultSlackChannel: config.slack.bot_token ? config.slack.channel : undefined, dingtalkRobot, repeatInterval: config.repeat_interval });
+  // Mute expiry notices (issue 4): a timed mute's end is announced once, by a delayed job planned when it is made.
+  const muteExpiryQueue = createMuteExpiryQueue(bullConnection, config.key_prefix);
+  muteExpiryQueue.on('error', (err) => logger.debug({ err: { message: err.message } }, 'mute-expiry queue error'));
   const linkKey = config.action_link_secret ? deriveActionLinkKey(config.action_link_secret) : undefined;
   const deliverQueue: Queue<DeliverDingTalkJob> | undefined = dingtalkRobot ? createDeliverDingTalkQueue(bullConnection, config.key_prefix) : undefined;
   deliverQueue?.on('error', (err) => logger.debug({ err: { message: err.message } }, 'deliver-dingtalk queue error'));
+  // Every role has every queue: workers add to remind and reconcile; /metrics and the dashboard show them all.
+  const remindQueue = createRemindQueue(bullConnection, config.key_prefix);
+  remindQueue.on('error', (err) => logger.debug({ err: { message: err.message } }, 'remind queue error'));
+  const reconcileQueue = createReconcileQueue(bullConnection, config.key_prefix);
+  reconcileQueue.on('error', (err) => logger.debug({ err: { message: err.message } }, 'reconcile queue error'));
+  const summaryQueue = createSummaryQueue(bullConnection, config.key_prefix);
+  const refreshSummary = (summaryId: string) => summaryScheduler(summaryQueue).schedule(summaryId, clock.now(), { started: false, groupWait: 0, groupInterval: 2000 });
+  summaryQueue.on('error', (err) => logger.debug({ err: { message: err.message } }, 'summary queue error'));
+  const allQueues: Queue[] = [notifyQueue, remediateQueue, remindQueue, reconcileQueue, summaryQueue, muteExpiryQueue, ...(deliverQueue ? [deliverQueue] : [])];
   const dingtalkOutbox: DingTalkOutbox | undefined =
     dingtalkRobot && deliverQueue ? new QueuedDingTalkOutbox(dingtalkRobot, deliverQueue, redis, keys, config.retention) : undefined;
   if (dingtalkOutbox) chatActions.dingtalk = { outbox: dingtalkOutbox, locale: config.locale };
+  const muteExpiry = new MuteExpiry({
+    mutes,
+    incidents,
+    queue: muteExpiryQueueAdapter(muteExpiryQueue),
+    chat: chatActions.chat,
+    defaultChannels: routes.root.destinations.flatMap((d) => (d.platform === 'slack' ? [d.channel] : [])),
+    ...(dingtalkOutbox ? { dingtalk: { outbox: dingtalkOutbox, locale: config.locale } } : {}),
+    clock,
+    logger,
+  });
+  chatActions.muteExpiry = muteExpiry;
   let deliverWorker: Worker<DeliverDingTalkJob> | undefined;
+  let summaryWorker: Worker | undefined;
   let drainDingTalkCommands: (() => Promise<void>) | undefined;
 
   const runWeb = config.role !== 'worker';
@@ -213,10 +269,7 @@ export async function startBot(config: Config, opts: StartOptions = {}): Promise
     redis,
     registry: metrics.registry,
     beforeMetrics: async () => {
-      const counts = await notifyQueue.getJobCounts('waiting', 'delayed', 'active', 'failed');
-      for (const [state, n] of Object.entries(counts)) metrics.queueDepth.set({ queue: 'notify', state }, n);
-      for (const [state, n] of Object.entries(await countsOf(remediateQueue))) metrics.queueDepth.set({ queue: 'remediate', state }, n);
-      if (deliverQueue) for (const [state, n] of Object.entries(await countsOf(deliverQueue))) metrics.queueDepth.set({ queue: 'deliver-dingtalk', state }, n);
+      await collectQueueDepth(allQueues, metrics);
       metrics.outboxPending.set(await events.pendingCount());
     },
   });
@@ -243,8 +296,9 @@ export async function startBot(config: Config, opts: StartOptions = {}): Promise
         const receiver = new HTTPReceiver({ signingSecret: config.slack.signing_secret!, endpoints: '/slack/events', logger: boltLogger(logger) });
         bolt = new App({ token: config.slack.bot_token, receiver, clientOptions, logger: boltLogger(logger) });
         const replayGuard = createSlackReplayGuard(redis, keys.slackSignature);
+        const bodyGuard = createSlackBodyGuard({ bodyLimit: config.body_limit, signingSecret: config.slack.signing_secret! });
         slackListener = (req, res) => {
-          void replayGuard(req, res).then((fresh) => {
+          void (async () => (await replayGuard(req, res)) && (await bodyGuard(req, res)))().then((fresh) => {
             if (!fresh) return;
             try {
               receiver.requestListener(req, res);
@@ -256,9 +310,16 @@ export async function startBot(config: Config, opts: StartOptions = {}): Promise
         };
       }
     }
+    if (bolt) {
+      // Clicks are stored before their ack and handled behind it, at most 4 at a time (click-intake.ts).
+      chatActions.clickIntake = new ClickIntake(new RemediationInbox(redis, keys, 60_000), chatActions, { concurrency: 4, answer: answerClick, recoverEveryMs: 15_000 });
+      chatActions.clickIntake.start();
+    }
     if (bolt) registerSlack(bolt, chatActions);
     const sns = new SnsVerifier({ trustedUrlPattern: config.sns_trusted_url_pattern });
-    const eventDeps = { events, logger, metrics, sns, ingestToken: config.ingest_token, bodyLimit: config.body_limit };
+    // One bucket per source address, shared by every endpoint anyone can reach (issue 6); per process.
+    const sourceLimit = config.rate_limit ? { limiter: new SourceRateLimiter(config.rate_limit, clock), trustProxy: config.trust_proxy } : undefined;
+    const eventDeps = { events, logger, metrics, sns, ingestToken: config.ingest_token, bodyLimit: config.body_limit, sourceLimit };
     // DingTalk (issue 5): the pages behind card buttons (GET shows, POST acts) and robot commands.
     const dingtalkRoutes: Route[] = [];
     if (config.action_link_secret && linkKey) {
@@ -290,10 +351,23 @@ export async function startBot(config: Config, opts: StartOptions = {}): Promise
       routes: [
         { method: 'POST', path: '/events/aws', handler: createEventHandler('aws', eventDeps) },
         { method: 'POST', path: '/events/alibaba', handler: createEventHandler('alibaba', eventDeps) },
-        ...dingtalkRoutes,
+        ...limitBySource(dingtalkRoutes, sourceLimit),
         ...health,
       ],
       slack: slackListener ? { path: '/slack/events', listener: slackListener } : undefined,
+      // The queue dashboard (issue 7): web role only, and only with ADMIN_PASSWORD; otherwise /admin/* is 404.
+      // Loaded only then: Express and Bull Board add about a second to start-up on a busy machine.
+      mounts: config.admin_password
+        ? [
+            (await import('../handlers/http/admin-routes')).adminMount({
+              password: config.admin_password,
+              queues: allQueues,
+              readOnly: new Set([QUEUES.remediate, QUEUES.deliverDingTalk]),
+              publicUrl: config.public_url,
+              logger,
+            }),
+          ]
+        : [],
     });
     port = await listen(server, config.port, config.host);
     if (bolt && config.slack.app_token) await bolt.start();
@@ -302,11 +376,12 @@ export async function startBot(config: Config, opts: StartOptions = {}): Promise
 
   if (runWorker) {
     const slack = slackEnabled
-      ? new SlackSender(new WebClient(config.slack.bot_token, { slackApiUrl, timeout: 10_000, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true }), { locale: config.locale })
+      ? new SlackSender(new WebClient(config.slack.bot_token, { slackApiUrl, timeout: 10_000, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true }), {
+          locale: config.locale,
+          ...(slackBudget ? { budget: slackBudget } : {}),
+        })
       : undefined;
     // Reminders and repeats (delayed jobs, planned by notify step 9); reconciliation (one job scheduler for all replicas).
-    const remindQueue = createRemindQueue(bullConnection, config.key_prefix);
-    remindQueue.on('error', (err) => logger.debug({ err: { message: err.message } }, 'remind queue error'));
     const followUps = new FollowUps({
       incidents,
       mutes,
@@ -314,32 +389,61 @@ export async function startBot(config: Config, opts: StartOptions = {}): Promise
       queue: remindQueueAdapter(remindQueue),
       slack,
       defaultSlackChannel: config.slack.channel,
+      routes,
+      ...(dingtalkOutbox ? { dingtalk: dingtalkOutbox } : {}), // reminders and repeats as robot cards too
       settings: { reminders: config.reminders, repeatIntervalMs: config.repeat_interval },
       clock,
       logger,
       metrics,
     });
-    const remindWorker = createRemindWorker(followUps, logger, { connection: bullConnection, prefix: config.key_prefix, concurrency: 8 });
+    const remindWorker = createRemindWorker(followUps, logger, { connection: bullConnection, prefix: config.key_prefix, concurrency: 8, metrics });
     remindWorker.on('error', (err) => logger.warn({ err: { message: err.message } }, 'remind worker error'));
     const scopes: ReconcileScope[] = [
       ...config.aws.regions.map((r) => ({ provider: 'aws' as const, ...r })),
       ...config.alibaba.regions.map((r) => ({ provider: 'alibaba' as const, ...r })),
     ];
-    const reconcileQueue = createReconcileQueue(bullConnection, config.key_prefix);
-    reconcileQueue.on('error', (err) => logger.debug({ err: { message: err.message } }, 'reconcile queue error'));
     const reconcileWorker = createReconcileWorker({ events, logger, metrics, clouds, incidents, scopes, clock }, { connection: bullConnection, prefix: config.key_prefix });
     reconcileWorker.on('error', (err) => logger.warn({ err: { message: err.message } }, 'reconcile worker error'));
     await scheduleReconciliation(reconcileQueue, scopes.length > 0 ? config.reconcile_interval : 0).catch((err: Error) =>
       logger.warn({ err: { message: err.message } }, 'could not schedule reconciliation; it starts with the next replica that can'),
     );
+    const muteExpiryWorker = createMuteExpiryWorker(muteExpiry, logger, { connection: bullConnection, prefix: config.key_prefix });
+    muteExpiryWorker.on('error', (err) => logger.warn({ err: { message: err.message } }, 'mute-expiry worker error'));
     stopFollowUps = async () => {
-      await Promise.all([remindWorker.close(), reconcileWorker.close()]);
-      await Promise.all([remindQueue.close(), reconcileQueue.close()]);
+      await Promise.all([remindWorker.close(), reconcileWorker.close(), muteExpiryWorker.close()]);
     };
-    const notifyDeps = { events, incidents, slack, defaultSlackChannel: config.slack.channel, mutes, directory, followUps, dingtalk: dingtalkOutbox, clock, logger, metrics };
+    // Storming groups become one summary message each, flushed by the summary queue.
+    const groups = { arrive: (a: Parameters<GroupStore['arrive']>[0]) => groupStore.arrive(a), create: (s: Parameters<GroupStore['create']>[0]) => groupStore.create(s), ...summaryScheduler(summaryQueue) };
+    summaryWorker = createSummaryWorker(
+      {
+        groups: groupStore,
+        incidents,
+        mutes,
+        ...(slack ? { slack } : {}),
+        ...(dingtalkOutbox
+          ? {
+              dingtalk: {
+                robot: dingtalkOutbox.robot,
+                enqueue: (jobId: string, delivery: DingTalkDelivery) => dingtalkOutbox.enqueue(jobId, delivery),
+                render: (msg, entries, added) => ({
+                  kind: 'body',
+                  what: 'summary',
+                  body: renderDingTalkSummary(msg, entries, { locale: config.locale, ...(added !== undefined ? { added } : {}) }),
+                }),
+              },
+            }
+          : {}),
+        refreshSoon: refreshSummary,
+        clock,
+        logger,
+      },
+      { connection: bullConnection, prefix: config.key_prefix, concurrency: 4 },
+    );
+    summaryWorker.on('error', (err) => logger.warn({ err: { message: err.message } }, 'summary worker error'));
+    const notifyDeps = { events, incidents, slack, defaultSlackChannel: config.slack.channel, routes, mutes, directory, followUps, groups, dingtalk: dingtalkOutbox, clock, logger, metrics };
     worker = createNotifyWorker(notifyDeps, { connection: bullConnection, prefix: config.key_prefix, concurrency: opts.concurrency ?? 32 });
     worker.on('error', (err) => logger.warn({ err: { message: err.message } }, 'notify worker error'));
-    remediateWorker = createRemediateWorker(chatActions, { connection: bullConnection, prefix: config.key_prefix, concurrency: 8 });
+    remediateWorker = createRemediateWorker(chatActions, { connection: bullConnection, prefix: config.key_prefix, concurrency: 8, metrics });
     remediateWorker.on('error', (err) => logger.warn({ err: { message: err.message } }, 'remediate worker error'));
     // DingTalk (issue 5): sends the queued robot messages within the robot's shared budget; card buttons are signed links.
     if (dingtalkRobot && deliverQueue && config.dingtalk.webhook_url && config.dingtalk.secret && linkKey) {
@@ -365,6 +469,7 @@ export async function startBot(config: Config, opts: StartOptions = {}): Promise
     mover = new ReadyMover(events, notifyQueue, createRedis(config.redis_url, 'blocking'), logger);
     mover.start();
     relay.start();
+    for (const w of [worker, remediateWorker, remindWorker, reconcileWorker, muteExpiryWorker, deliverWorker, summaryWorker]) if (w) observeJobLatency(w, metrics);
     logger.info({ slack: slackEnabled, dingtalk: !!deliverWorker }, 'worker role running');
   }
 
@@ -378,6 +483,7 @@ export async function startBot(config: Config, opts: StartOptions = {}): Promise
         await closed;
       }
       if (bolt && config.slack.app_token) await bolt.stop().catch(() => undefined);
+      await chatActions.clickIntake?.stop(); // answers the clicks already acknowledged
       await mover?.stop();
       await relay?.stop();
       await worker?.close(); // waits for in-flight jobs
@@ -385,9 +491,12 @@ export async function startBot(config: Config, opts: StartOptions = {}): Promise
       await stopFollowUps?.();
       await drainDingTalkCommands?.();
       await deliverWorker?.close();
+      await summaryWorker?.close();
+      await summaryQueue.close();
       await deliverQueue?.close();
       await notifyQueue.close();
       await remediateQueue.close();
+      await Promise.all([remindQueue.close(), reconcileQueue.close(), muteExpiryQueue.close()]);
       clouds.destroy();
       await Promise.allSettled([redis.quit(), bullConnection.quit()]);
       logger.info('stopped');

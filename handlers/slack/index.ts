@@ -1,3 +1,4 @@
+import { register as registerBulkRemediation } from './actions/bulk-remediation';
 import { register as registerCancelDeletion } from './actions/cancel-deletion';
 import { register as registerMute } from './actions/mute';
 import { register as registerRetryRotation } from './actions/retry-rotation';
@@ -48,6 +49,7 @@ export function registerSlack(app: SlackApp, deps: SlackDeps): SlackRegistration
   };
   registerRetryRotation(recording, deps);
   registerCancelDeletion(recording, deps);
+  registerBulkRemediation(recording, deps);
   registerMute(recording, deps);
   registerMuteDialog(recording, deps);
   registerSecretsCommand(recording, deps);

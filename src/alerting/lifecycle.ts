@@ -31,6 +31,8 @@ export interface Incident {
    * cannot be edited, so later events become follow-ups, each sent after the one before).
    */
   dingtalk?: { robot: string; lastJobId: string };
+  /** Summary messages (group.ts) that show this incident instead of a message of its own, per platform. */
+  summaries?: { slack?: string; dingtalk?: string };
   /** The latest remediation asked for from chat, shown in the message until the incident ends. */
   remediation?: RemediationStatus;
   /** The latest reminder or repeat (reminders.ts) and whether it was shown or held by a mute. */

@@ -14,17 +14,24 @@ import type { MuteStore } from '../store/mute-store';
 import type { SecretDirectory } from '../store/secret-directory';
 import { incidentKeyOf, shouldNotify, type Decision, type Incident } from './lifecycle';
 import { findMute } from './mute';
-import { routeEvent } from './route';
+import { groupIdOf, groupLabelsOf, summaryIdleMs, summaryIdOf, type GroupArrival } from './group';
+import type { ArriveInput, StoredSummary } from '../store/group-store';
+import { defaultRouteTree, routeEvent, type Destination, type RouteTree } from './route';
 
 /**
  * The alerting pipeline, in order:
  *
  *   ingest (HTTP request path)          notify (worker, one job per accepted event)
  *   1. normalize  (done by the caller)   4. load the stored event; remember its secret (chat commands)
- *   2. dedup + store: one atomic claim   5. route: which channel(s)
+ *   2. dedup + store: one atomic claim   5. route: which channel(s), grouped how
  *   3. ready list → notify job (worker's  6. mute: is a mute in force for this event?
  *      ReadyMover, batched)
  *                                        7. lifecycle: first | changed | resolved | duplicate
+ *                                        7b. group (group.ts): a new alert of a group that is
+ *                                           storming joins the group's summary message instead
+ *                                           of posting (flushed by the summary queue, mutes
+ *                                           checked again there); later events of a summarized
+ *                                           alert refresh the summary
  *                                        8. chat: post, or update in place + reply in thread —
  *                                           skipped when muted, except the resolution of an
  *                                           incident that has a message (never left red);
@@ -60,6 +67,7 @@ export async function ingest(result: NormalizeResult, deps: IngestDeps, requestI
   }
   const stored = await deps.events.accept(result.event, requestId);
   if (stored.status === 'duplicate') return { status: 'duplicate', eventKey: stored.eventKey };
+  deps.logger.info({ requestId, eventKey: stored.eventKey, provider: result.event.provider, kind: result.event.kind }, 'event accepted');
   // Stored, pending and on the ready list: a worker's ReadyMover turns it into a notify job.
   return { status: 'accepted', eventKey: stored.eventKey, kind: result.event.kind };
 }
@@ -70,12 +78,16 @@ export interface NotifyDeps {
   /** Undefined when no chat platform is configured: incidents are still tracked. */
   slack?: ChatSender;
   defaultSlackChannel?: string;
+  /** The routing tree (config `route`, step 5); absent: the default route, SLACK_CHANNEL and the robot. */
+  routes?: RouteTree;
   /** Active mutes (step 6); none when absent. */
   mutes?: MuteStore;
   /** Secrets seen, for chat commands (step 4). */
   directory?: SecretDirectory;
   /** Deletion reminders and repeats, planned or cancelled for every saved incident (step 9). */
   followUps?: { schedule(incident: Incident): Promise<void> };
+  /** Step 7b: places new alerts in their groups; no grouping when absent. */
+  groups?: GroupStage;
   /** The DingTalk robot's outbox (step 8), when DingTalk is configured. */
   dingtalk?: DingTalkOutbox;
   clock: Clock;
@@ -93,8 +105,17 @@ export interface DingTalkOutbox {
   enqueue(jobId: string, delivery: DingTalkDelivery): Promise<void>;
 }
 
+/** What the group stage needs: the group store and the summary queue. */
+export interface GroupStage {
+  arrive(input: ArriveInput): Promise<GroupArrival>;
+  create(summary: StoredSummary): Promise<void>;
+  /** Schedules the summary's next flush (at once for a new summary, else at the interval's end). */
+  schedule(summaryId: string, now: number, timing: { started: boolean; groupWait: number; groupInterval: number }): Promise<void>;
+}
+
 export type NotifyOutcome =
   | { outcome: 'shown'; reason: 'first' | 'changed' | 'resolved'; incidentId: string }
+  | { outcome: 'summarized'; summaryIds: string[]; incidentId: string }
   | { outcome: 'muted'; muteId: string; incidentId: string }
   | { outcome: 'duplicate' | 'expired' | 'tracked' }
   | { outcome: 'busy' };
@@ -108,7 +129,7 @@ export async function notify(eventKey: string, deps: NotifyDeps): Promise<Notify
   }
   const { event } = stored;
   await deps.directory?.record(event, new Date(deps.clock.now()).toISOString());
-  const destinations = routeEvent(event, { defaultSlackChannel: deps.defaultSlackChannel, dingtalkRobot: deps.dingtalk?.robot }); // 5
+  const destinations = routeEvent(event, deps.routes ?? defaultRouteTree({ defaultSlackChannel: deps.defaultSlackChannel, dingtalkRobot: deps.dingtalk?.robot })); // 5
   const mute = deps.mutes ? findMute(event, await deps.mutes.listActive(), deps.clock.now()) : undefined; // 6
 
   const key = incidentKeyOf(event);
@@ -125,27 +146,49 @@ export async function notify(eventKey: string, deps: NotifyDeps): Promise<Notify
     // Muted: nothing is shown, except the resolution of an incident the platform already shows.
     const silencedFor = (shown: unknown) => mute !== undefined && !(decision.reason === 'resolved' && shown);
     const silenced = silencedFor(incident.message);
-    const robot = destinations.find((d) => d.platform === 'dingtalk') ? deps.dingtalk?.robot : undefined;
+    const robotRoute = destinations.find((d) => d.platform === 'dingtalk');
+    const robot = robotRoute ? deps.dingtalk?.robot : undefined;
+    const slackRoute = destinations.find((d) => d.platform === 'slack');
+    // 7b: in a summary (joined now or before), the summary shows this event instead.
+    const inSummary = { slack: false, dingtalk: false };
+    if (deps.groups) {
+      if (slackRoute && deps.slack && !silenced) {
+        const placed = await placeInGroup(deps.groups, 'slack', slackRoute, decision, incident, now);
+        incident = placed.incident;
+        inSummary.slack = placed.summarized;
+      }
+      if (robotRoute && robot && deps.dingtalk && !silencedFor(incident.dingtalk)) {
+        const placed = await placeInGroup(deps.groups, 'dingtalk', robotRoute, decision, incident, now);
+        incident = placed.incident;
+        inSummary.dingtalk = placed.summarized;
+      }
+    }
     let queuedForDingTalk = false;
-    if (deps.dingtalk && robot && !silencedFor(incident.dingtalk)) {
-      incident = await queueForDingTalk(deps.dingtalk, eventKey, decision, incident, event, now); // 8 (first: never held up by Slack)
+    if (deps.dingtalk && robot && !silencedFor(incident.dingtalk) && !inSummary.dingtalk) {
+      incident = await queueForDingTalk(deps.dingtalk, eventKey, decision, incident, event, now, stored.requestId); // 8 (first: never held up by Slack)
       queuedForDingTalk = true;
     }
-    const slackChannel = destinations.find((d) => d.platform === 'slack')?.channel;
-    if (deps.slack && slackChannel && !silenced) {
+    const slackChannel = slackRoute?.platform === 'slack' ? slackRoute.channel : undefined;
+    if (deps.slack && slackChannel && !silenced && !inSummary.slack) {
       incident = await showInSlack(deps.slack, slackChannel, { ...decision, incident }, event, now, deps); // 8
     }
     await deps.followUps?.schedule(incident); // 9 (before saving: a failure retries the whole event)
     await deps.incidents.save(incident);
     if (decision.reason === 'resolved') await deps.mutes?.endUntilResolved(key);
     await deps.events.markDone(eventKey);
+    if (inSummary.slack || (inSummary.dingtalk && !(deps.slack && slackChannel && !silenced))) {
+      const summaryIds = [incident.summaries?.slack, incident.summaries?.dingtalk].filter((id): id is string => id !== undefined);
+      deps.logger.info({ eventKey, requestId: stored.requestId, incidentId: incident.id, summaryIds, kind: event.kind }, 'event joined a summary');
+      return { outcome: 'summarized', summaryIds, incidentId: incident.id };
+    }
     if (silenced && mute && !queuedForDingTalk) {
-      deps.logger.info({ eventKey, incidentId: incident.id, muteId: mute.id, kind: event.kind }, 'event muted');
+      await deps.mutes?.countMuted(mute.id); // for the notice when the mute ends (mute-expiry.ts)
+      deps.logger.info({ eventKey, requestId: stored.requestId, incidentId: incident.id, muteId: mute.id, kind: event.kind }, 'event muted');
       return { outcome: 'muted', muteId: mute.id, incidentId: incident.id };
     }
     if (!deps.slack || !slackChannel || silenced) {
       if (!queuedForDingTalk) return { outcome: 'tracked' };
-      deps.logger.info({ eventKey, incidentId: incident.id, reason: decision.reason, kind: event.kind }, 'event queued for DingTalk');
+      deps.logger.info({ eventKey, requestId: stored.requestId, incidentId: incident.id, reason: decision.reason, kind: event.kind }, 'event queued for DingTalk');
       return { outcome: 'shown', reason: decision.reason, incidentId: incident.id };
     }
     deps.metrics.eventToChatSeconds.observe((deps.clock.now() - stored.acceptedAt) / 1000);
@@ -157,6 +200,59 @@ export async function notify(eventKey: string, deps: NotifyDeps): Promise<Notify
   } finally {
     await release().catch(() => undefined);
   }
+}
+
+/**
+ * Step 7b for one destination. A new alert (`first`) arrives in its group: alone, it is shown as
+ * usual; when the group storms, it joins the group's summary (started now, or already there) and
+ * the summary's flush is scheduled. A later event of an alert in a summary, which has no message of
+ * its own there, schedules a flush so the summary shows it (counts, resolution).
+ */
+async function placeInGroup(
+  groups: GroupStage,
+  platform: 'slack' | 'dingtalk',
+  route: Destination,
+  decision: Exclude<Decision, { reason: 'duplicate' }>,
+  incident: Incident,
+  now: number,
+): Promise<{ incident: Incident; summarized: boolean }> {
+  const g = route.grouping;
+  const existing = incident.summaries?.[platform];
+  const ownMessage = platform === 'slack' ? incident.message : incident.dingtalk;
+  if (decision.reason !== 'first') {
+    if (existing === undefined || ownMessage !== undefined) return { incident, summarized: false };
+    await groups.schedule(existing, now, { started: false, groupWait: g.groupWait, groupInterval: g.groupInterval });
+    return { incident, summarized: true };
+  }
+  if (g.threshold <= 0) return { incident, summarized: false };
+  const labels = groupLabelsOf(incident.event, g.groupBy);
+  const groupId = groupIdOf(route.platform === 'slack' ? `slack:${route.channel}` : `dingtalk:${route.robot}`, route.route, labels);
+  const arrival = await groups.arrive({
+    groupId,
+    incidentKey: incident.key,
+    now,
+    groupInterval: g.groupInterval,
+    threshold: g.threshold,
+    idleMs: summaryIdleMs(g.groupInterval),
+    newSummaryId: summaryIdOf(groupId, now),
+  });
+  if (arrival.status === 'alone') return { incident, summarized: false };
+  const started = arrival.status === 'summary-started';
+  if (started) {
+    await groups.create({
+      id: arrival.summaryId,
+      groupId,
+      route: route.route,
+      labels,
+      createdAt: new Date(now).toISOString(),
+      threshold: g.threshold,
+      groupInterval: g.groupInterval,
+      destination: route.platform === 'slack' ? { platform: 'slack', channel: route.channel } : { platform: 'dingtalk', robot: route.robot },
+      listed: 0,
+    });
+  }
+  await groups.schedule(arrival.summaryId, now, { started, groupWait: g.groupWait, groupInterval: g.groupInterval });
+  return { incident: { ...incident, summaries: { ...incident.summaries, [platform]: arrival.summaryId } }, summarized: true };
 }
 
 async function showInSlack(
@@ -214,16 +310,17 @@ async function queueForDingTalk(
   incident: Incident,
   event: SecretEvent,
   now: number,
+  requestId: string | undefined,
 ): Promise<Incident> {
   const msg = alertMessageOf(incident, decision.reason, now);
   const previous = incident.dingtalk?.robot === outbox.robot ? incident.dingtalk.lastJobId : undefined;
   const jobId = dingTalkAlertJobId(outbox.robot, eventKey);
   const delivery: DingTalkDelivery =
     decision.reason === 'first' || previous === undefined
-      ? { kind: 'alert', mode: 'card', message: msg }
+      ? { kind: 'alert', mode: 'card', message: msg, requestId }
       : decision.replacesHeadline
-        ? { kind: 'alert', mode: 'update', message: msg, after: previous }
-        : { kind: 'alert', mode: 'note', message: { ...msg, event }, after: previous };
+        ? { kind: 'alert', mode: 'update', message: msg, after: previous, requestId }
+        : { kind: 'alert', mode: 'note', message: { ...msg, event }, after: previous, requestId };
   await outbox.enqueue(jobId, delivery);
   return { ...incident, dingtalk: { robot: outbox.robot, lastJobId: jobId } };
 }

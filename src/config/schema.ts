@@ -1,4 +1,7 @@
 import { z } from 'zod';
+import { globProblem, kindProblem, regexProblem, severityProblem } from '../alerting/matcher';
+import { GROUP_FIELDS, routeProblems, type RouteConfig } from '../alerting/route';
+import type { Severity } from '../events/secret-event';
 import { parseDuration } from './duration';
 
 /**
@@ -83,7 +86,93 @@ function scopeList(account: RegExp, accountHint: string) {
   });
 }
 
+// ---------------------------------------------------------------------------------------------
+// Routing (issue 4): the `route` tree, modelled on Alertmanager's (README "Routing", alerting/route.ts)
+
+/** A scalar or a non-empty list of them → a list (errors name the item: `kind.1`). */
+function oneOrMany<T extends z.ZodType>(item: T) {
+  return z.preprocess((v) => (Array.isArray(v) ? v : [v]), z.array(item).min(1));
+}
+
+/** Checks a string with one of matcher.ts's `…Problem` functions. */
+function checked(problem: (s: string) => string | undefined) {
+  return z.string().superRefine((s, ctx) => {
+    const p = problem(s);
+    if (p) ctx.addIssue({ code: 'custom', message: p });
+  });
+}
+
+/** Account ids as YAML writes them unquoted (numbers) or quoted. */
+const accountId = z.union([z.string().min(1), z.number().nonnegative()]).transform((v, ctx) => {
+  if (typeof v === 'number' && !Number.isSafeInteger(v)) {
+    // 1234567890123456789 in YAML is already rounded: the digits written are lost.
+    ctx.addIssue({ code: 'custom', message: `${v} is too long to be read as a number: quote it ("…")` });
+    return z.NEVER;
+  }
+  return String(v);
+});
+
+const routeMatch = z
+  .object({
+    provider: oneOrMany(z.enum(['aws', 'alibaba'])).optional(),
+    account: oneOrMany(accountId).optional(),
+    region: oneOrMany(z.string().min(1)).optional(),
+    secret: oneOrMany(checked(globProblem)).optional(),
+    secret_regex: checked(regexProblem).optional(),
+    secret_type: oneOrMany(z.string().min(1)).optional(),
+    kind: oneOrMany(checked(kindProblem)).optional(),
+    severity: oneOrMany(checked(severityProblem).transform((s) => s as Severity)).optional(),
+    tags: z.record(z.string().min(1), z.union([z.string(), z.number(), z.boolean()]).transform(String)).optional(),
+  })
+  .strict();
+
+const groupBy = oneOrMany(
+  checked((f) => (f in GROUP_FIELDS ? undefined : `"${f}" cannot be grouped by (use ${Object.keys(GROUP_FIELDS).join(', ')})`)),
+).transform((fields) => [...new Set(fields.map((f) => GROUP_FIELDS[f]!))]);
+
+const routeFields = {
+  name: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'letters, digits, _ . and - only').optional(),
+  slack_channels: z.array(z.string().regex(/^[^\s,]+$/, 'a channel id such as C0123ABCD')).optional(),
+  dingtalk_robots: z.array(z.string().min(1)).optional(),
+  group_by: groupBy.optional(),
+  group_wait: duration.optional(),
+  group_interval: duration.optional(),
+  repeat_interval: duration.optional(),
+  /** More new alerts of one group than this within group_interval become one summary message; 0: never. */
+  group_threshold: z.coerce.number().int().min(0).optional(),
+};
+
+const childRoute: z.ZodType<RouteConfig, unknown> = z.lazy(() =>
+  z
+    .object({
+      ...routeFields,
+      match: routeMatch.optional(),
+      continue: z.boolean().optional(),
+      routes: z.array(childRoute).optional(),
+    })
+    .strict(),
+);
+
+/** The root receives every event: no `match`, no `continue`. */
+const rootRoute = z
+  .object({ ...routeFields, routes: z.array(childRoute).optional() })
+  .strict() satisfies z.ZodType<RouteConfig, unknown>;
+
 const onOff = z.union([z.boolean(), z.enum(['on', 'off', 'true', 'false'])]).transform((v) => v === true || v === 'on' || v === 'true');
+
+/** `600/s`, `100/10s`, `1000/m`, a bare number (per second); `0` or `off`: no limit (null). */
+const rate = z.union([z.string(), z.number()]).transform((v, ctx) => {
+  const s = String(v).trim();
+  if (s === '0' || s === 'off') return null;
+  const m = /^(\d+)(?:\s*\/\s*(\d*)(ms|s|m|h))?$/.exec(s);
+  const events = m ? Number(m[1]) : NaN;
+  const windowMs = m?.[3] === undefined ? 1000 : parseDuration(`${m[2] || '1'}${m[3]}`);
+  if (!m || !(events > 0) || windowMs === undefined || windowMs <= 0) {
+    ctx.addIssue({ code: 'custom', message: `"${s}" is not a rate (use e.g. 600/s, 100/10s, 1000/m; 0 or off disables)` });
+    return z.NEVER;
+  }
+  return { events, windowMs };
+});
 
 export const configSchema = z
   .object({
@@ -130,6 +219,26 @@ export const configSchema = z
       })
       .strict()
       .default({ recently_done: 15 * 60_000, attempts: 5 }),
+    /**
+     * Requests per source address on `/events/*`, `/dingtalk/events` and `/actions/*`, per web
+     * process (N replicas allow N×); beyond it 429 with Retry-After. `burst`: bucket size, default
+     * one window's worth. 600/s is twice an EventBridge API destination's highest invocation rate.
+     */
+    rate_limit: z
+      .object({ per_source: rate.default({ events: 600, windowMs: 1000 }), burst: z.coerce.number().int().min(1).optional() })
+      .strict()
+      .default({ per_source: { events: 600, windowMs: 1000 } })
+      .transform(({ per_source, burst }) => (per_source === null ? undefined : { ...per_source, burst: burst ?? per_source.events })),
+    /**
+     * Proxies in front of the bot whose X-Forwarded-For is believed (`true` = 1); 0/false: the
+     * socket's peer address is the source (X-Forwarded-For ignored).
+     */
+    trust_proxy: z
+      .union([z.boolean(), z.enum(['true', 'false']), z.coerce.number().int().min(0).max(10)])
+      .transform((v) => (v === true || v === 'true' ? 1 : v === false || v === 'false' ? 0 : v))
+      .default(0),
+    /** Where events go, with grouping and timing (YAML only); unset: SLACK_CHANNEL and the DingTalk robot. */
+    route: rootRoute.optional(),
     /** Largest accepted request body, bytes (CONTRACT: 1 MiB). */
     body_limit: z.coerce.number().int().positive().default(1024 * 1024),
     slack: z
@@ -139,9 +248,19 @@ export const configSchema = z
         app_token: z.string().regex(/^xapp-/, 'must start with xapp-').optional(),
         channel: z.string().min(1).optional(),
         api_url: httpUrl.optional(),
+        /**
+         * New messages per second per channel, shared by every process (YAML only): Slack allows about
+         * 1 with short bursts; 0 turns the bot's own budget off (Slack's 429s are still honoured).
+         */
+        channel_rate: z.coerce.number().min(0).max(100).default(1),
+        /**
+         * Messages a quiet channel may receive at once before `channel_rate` applies (YAML only). Slack
+         * does not publish its burst; 3 keeps a message in reserve for network and clock jitter.
+         */
+        channel_burst: z.coerce.number().int().min(1).max(50).default(3),
       })
       .strict()
-      .default({}),
+      .default({ channel_rate: 1, channel_burst: 3 }),
     dingtalk: z
       .object({
         webhook_url: httpUrl.optional(),
@@ -201,6 +320,8 @@ export const configSchema = z
     }
     need(c.dingtalk.window < 1_000, ['dingtalk', 'window'], 'must be at least 1s');
     need(c.dingtalk.link_ttl < 60_000, ['dingtalk', 'link_ttl'], 'must be at least 1m');
+    for (const p of routeProblems(c.route, { slack: !!c.slack.bot_token, dingtalk: !!c.dingtalk.webhook_url }))
+      need(true, ['route', ...p.path], p.message);
     need(
       c.alibaba.regions.length > 0 && !c.alibaba.access_key_id,
       ['alibaba', 'access_key_id'],

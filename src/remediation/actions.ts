@@ -12,6 +12,12 @@ export const ACTION_IDS = {
 
 export type ActionName = keyof typeof ACTION_IDS;
 
+/** Bulk actions on a summary message (alerting/group.ts); the button value is the summary id. */
+export const BULK_ACTION_IDS = {
+  retryRotation: 'secrets_bulk_retry_rotation',
+  cancelDeletion: 'secrets_bulk_cancel_deletion',
+} as const;
+
 /** Slack callback id of the Mute dialog (a modal view). */
 export const MUTE_VIEW_ID = 'secrets_mute_dialog';
 

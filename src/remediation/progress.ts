@@ -1,5 +1,5 @@
 import { alertMessageOf, type DingTalkOutbox } from '../alerting/pipeline';
-import type { Locale } from '../chat/dingtalk/dingtalk-i18n';
+import type { Locale } from '../chat/i18n/locale';
 import { renderDingTalkNote } from '../chat/dingtalk/render-dingtalk-command';
 import type { AlertMessage, ChatNote, MessageRef, RemediationNote } from '../chat/message';
 import type { Clock } from '../ops/clock';
@@ -26,11 +26,20 @@ export interface ProgressDeps {
   defaultChannel?: string;
   /** DingTalk: remediations asked from there (links, robot commands) hear how they ended there. */
   dingtalk?: { outbox: DingTalkOutbox; locale: Locale };
+  /** LOCALE: the language of everything said to people (replies, refusals, notes); `en` when absent. */
+  locale?: Locale;
+  /** Asks for a summary message to be shown again soon (alerting/summaries.ts). */
+  summaryRefresh?: (summaryId: string) => Promise<void>;
   clock: Clock;
   logger: Logger;
 }
 
-export function statusOf(job: RemediateJob, state: RemediationStatus['state'], now: number, extra: Partial<RemediationStatus> = {}): RemediationStatus {
+export function statusOf(
+  job: RemediateJob,
+  state: RemediationStatus['state'],
+  now: number,
+  extra: Partial<RemediationStatus> = {},
+): RemediationStatus {
   return {
     action: job.action,
     state,
@@ -60,17 +69,48 @@ export async function showProgress(
   const note: RemediationNote = {
     kind: 'remediation',
     status,
-    secret: { provider: job.target.provider, account: job.target.account, region: job.target.region, name: job.target.name },
+    secret: {
+      provider: job.target.provider,
+      account: job.target.account,
+      region: job.target.region,
+      name: job.target.name,
+    },
     ...(retrying ? { retrying } : {}),
   };
-  if (deps.dingtalk && job.origin === 'dingtalk' && !retrying && (status.state === 'succeeded' || status.state === 'failed')) {
+  if (
+    deps.dingtalk &&
+    job.origin === 'dingtalk' &&
+    !retrying &&
+    (status.state === 'succeeded' || status.state === 'failed')
+  ) {
     const { outbox, locale } = deps.dingtalk;
     await outbox
-      .enqueue(dingTalkJobId(outbox.robot, 'remediation', job.jobId, status.state), { kind: 'body', body: renderDingTalkNote(note, { locale }), what: 'remediation outcome' })
-      .catch((err) => deps.logger.warn({ err, jobId: job.jobId }, 'could not queue the remediation outcome for DingTalk'));
+      .enqueue(dingTalkJobId(outbox.robot, 'remediation', job.jobId, status.state), {
+        kind: 'body',
+        body: renderDingTalkNote(note, { locale }),
+        what: 'remediation outcome',
+      })
+      .catch((err) =>
+        deps.logger.warn({ err, jobId: job.jobId }, 'could not queue the remediation outcome for DingTalk'),
+      );
   }
   try {
     const found = job.alertId ? await deps.incidents.getByAlertId(job.alertId) : undefined;
+    const summaryId = found?.summaries?.slack;
+    if (found && found.id === job.alertId && !found.message && summaryId && deps.summaryRefresh) {
+      // A member of a summary (a bulk action): the step is recorded on the incident and the summary
+      // shows the counts — no message per secret, which is what the summary is for.
+      if (!retrying) {
+        await withIncidentLock(deps, found.key, async () => {
+          const incident = await deps.incidents.get(found.key);
+          if (!incident || incident.id !== job.alertId || !advancesRemediation(incident.remediation, status))
+            return;
+          await deps.incidents.save({ ...incident, remediation: status });
+        });
+        await deps.summaryRefresh(summaryId);
+      }
+      return job.statusMessage;
+    }
     if (found && found.id === job.alertId && found.message) {
       await withIncidentLock(deps, found.key, async () => {
         const incident = await deps.incidents.get(found.key);
@@ -95,12 +135,20 @@ export async function showProgress(
     const channel = deps.defaultChannel ?? job.channel;
     return await deps.chat.postNote(channel, note);
   } catch (err) {
-    deps.logger.warn({ err, jobId: job.jobId, state: status.state }, 'could not show remediation progress in chat');
+    deps.logger.warn(
+      { err, jobId: job.jobId, state: status.state },
+      'could not show remediation progress in chat',
+    );
     return job.statusMessage;
   }
 }
 
-async function withIncidentLock(deps: ProgressDeps, key: string, fn: () => Promise<void>, timeoutMs = 5000): Promise<void> {
+async function withIncidentLock(
+  deps: ProgressDeps,
+  key: string,
+  fn: () => Promise<void>,
+  timeoutMs = 5000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const release = await deps.incidents.lock(key, 15_000);

@@ -18,6 +18,16 @@ export class IncidentStore {
     return raw ? (JSON.parse(raw) as Incident) : undefined;
   }
 
+  /** Several incidents by key, in order (undefined where one has expired); MGET in chunks. */
+  async getMany(keys: readonly string[]): Promise<Array<Incident | undefined>> {
+    const out: Array<Incident | undefined> = [];
+    for (let i = 0; i < keys.length; i += 500) {
+      const raws = await this.redis.mget(keys.slice(i, i + 500).map((k) => this.keys.incident(k)));
+      for (const r of raws) out.push(r ? (JSON.parse(r) as Incident) : undefined);
+    }
+    return out;
+  }
+
   async save(incident: Incident): Promise<void> {
     const tx = this.redis
       .multi()

@@ -33,6 +33,9 @@ export function createKeys(prefix: string) {
     remediationClaim: (claimId: string) => `${prefix}:rem:claim:${claimId}`,
     /** How many remediation requests a claim id has had; part of the job id. */
     remediationGeneration: (claimId: string) => `${prefix}:rem:gen:${claimId}`,
+    /** Button clicks acknowledged but not yet answered: click id → JSON (HASH), and click id → due ms (ZSET). */
+    remediationInbox: `${prefix}:rem:inbox`,
+    remediationInboxDue: `${prefix}:rem:inbox:due`,
     /** Mutes: id → JSON (HASH). */
     mutes: `${prefix}:mute:all`,
     /** Mutes by end time (ZSET id → ms; +inf for "until resolved"). */
@@ -53,6 +56,18 @@ export function createKeys(prefix: string) {
     dingtalkSends: (robotId: string) => `${prefix}:dt:sends:${robotId}`,
     /** Present while DingTalk throttles the robot (errcode 130101); expires with the throttle period. */
     dingtalkBlock: (robotId: string) => `${prefix}:dt:block:${robotId}`,
+    /** Slack posting budget of one channel (GCRA: the channel's theoretical arrival time, ms). */
+    slackChannelBudget: (channel: string) => `${prefix}:sl:budget:${channel}`,
+    /** Recent first alerts of one group (ZSET incident key → arrival ms), over the group's interval. */
+    groupRecent: (groupId: string) => `${prefix}:grp:recent:${groupId}`,
+    /** The group's summary id while the group is shown as one summary message (expires when it goes quiet). */
+    groupActive: (groupId: string) => `${prefix}:grp:active:${groupId}`,
+    /** One summary message's state (JSON). */
+    summary: (summaryId: string) => `${prefix}:sum:${summaryId}`,
+    /** Prefix of a summary's members key (ZSET incident key → arrival ms); see summaryMembers. */
+    summaryMembersPrefix: `${prefix}:sum:members:`,
+    /** Short lock serialising a summary's flushes across workers. */
+    summaryLock: (summaryId: string) => `${prefix}:lock:sum:${summaryId}`,
     /** A DingTalk message already queued (its job id): a notify retried hours later does not queue it again. */
     dingtalkQueued: (jobId: string) => `${prefix}:dt:queued:${jobId}`,
     /** A robot callback already taken (its msgId, hashed): DingTalk's retries and replays run once. */

@@ -54,7 +54,6 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  if (process.env.DEBUG_BOT_LOG) console.log(bot?.output());
   await bot?.stop();
   await robot?.stop();
   await peers?.close();

@@ -13,6 +13,7 @@ import {
   INGEST_TOKEN,
   postJson,
   sleep,
+  oneMessagePerAlert,
   startBotProcess,
   uniquePrefix,
   rotationFailedEvent,
@@ -26,7 +27,9 @@ jest.setTimeout(120_000);
 const CHANNEL = 'CFAULTS';
 
 
-const env = (slack: FakeSlack, prefix: string, extra: Record<string, string> = {}) => slackBotEnv(slack, prefix, CHANNEL, extra);
+// One message per alert (grouping off): these tests count a message per event to prove none is lost or doubled.
+const GROUPING_OFF = oneMessagePerAlert();
+const env = (slack: FakeSlack, prefix: string, extra: Record<string, string> = {}) => slackBotEnv(slack, prefix, CHANNEL, { ...GROUPING_OFF, ...extra });
 const rotationFailed = rotationFailedEvent;
 
 /** Posts `count` distinct events; returns the secrets whose event got a 2xx. */

@@ -1,11 +1,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, dirname, join } from 'node:path';
 import { Redis } from 'ioredis';
 import { loadFixtureText } from '../fixtures';
 
-export const ROOT = join(__dirname, '..', '..');
+/** The repository root, also from code compiled into dist/ (the demo runs dist/test/e2e/harness.js). */
+export const ROOT = ((up) => (basename(up) === 'dist' ? dirname(up) : up))(join(__dirname, '..', '..'));
 export const MAIN = join(ROOT, 'dist', 'src', 'main.js');
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 export const INGEST_TOKEN = 'test-ingest-token-0123456789';
@@ -152,4 +154,25 @@ export function slackBotEnv(
     SLACK_API_URL: slack.apiUrl,
     ...extra,
   };
+}
+
+/** Writes a YAML config file for CONFIG_FILE. */
+export function writeConfigFile(yaml: string): string {
+  const dir = mkdtempSync(join(tmpdir(), 'secrets-bot-'));
+  const file = join(dir, 'config.yml');
+  writeFileSync(file, yaml);
+  return file;
+}
+
+/**
+ * YAML for tests that count one message per event to prove delivery (none lost, none doubled):
+ * grouping off, so every alert gets a message of its own, and the bot's own per-channel Slack
+ * budget off, so a burst of alerts is not spread over a minute. Both have their own tests
+ * (storm*.test.ts); Slack's and DingTalk's own limits (429, 130101) are still honoured.
+ */
+export const ONE_MESSAGE_PER_ALERT_YAML = 'route:\n  group_threshold: 0\nslack:\n  channel_rate: 0\n';
+
+/** The environment for such a test: CONFIG_FILE with ONE_MESSAGE_PER_ALERT_YAML. */
+export function oneMessagePerAlert(): Record<string, string> {
+  return { CONFIG_FILE: writeConfigFile(ONE_MESSAGE_PER_ALERT_YAML) };
 }

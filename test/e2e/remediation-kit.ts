@@ -3,9 +3,6 @@
  * from fixtures, and signed Slack requests (v0 signatures, the real wire formats Slack sends).
  */
 import { createHmac, randomBytes } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { FakeSlack, type FakeSlackMessage } from '../fakes/fake-slack';
@@ -22,7 +19,7 @@ import {
   type FakeKms,
 } from '../fakes/fake-kms';
 import { loadFixture } from '../fixtures';
-import { INGEST_TOKEN, REDIS_URL, SIGNING_SECRET, cleanupPrefix, postJson, startBotProcess, uniquePrefix, withFreshId, type BotProcess } from './harness';
+import { INGEST_TOKEN, REDIS_URL, SIGNING_SECRET, cleanupPrefix, postJson, startBotProcess, uniquePrefix, withFreshId, writeConfigFile, type BotProcess } from './harness';
 
 export const ALERT_CHANNEL = 'C0ALERTS';
 export const OPERATORS = ['U0OPS0', 'U0OPS1', 'U0OPS2', 'U0OPS3', 'U0OPS4', 'U0OPS5', 'U0OPS6', 'U0OPS7', 'U0OPS8', 'U0OPS9'];
@@ -77,13 +74,7 @@ export function botEnv(peers: Peers, prefix: string, extra: Record<string, strin
   };
 }
 
-/** Writes a YAML config file for CONFIG_FILE. */
-export function writeConfigFile(yaml: string): string {
-  const dir = mkdtempSync(join(tmpdir(), 'secrets-bot-'));
-  const file = join(dir, 'config.yml');
-  writeFileSync(file, yaml);
-  return file;
-}
+export { writeConfigFile };
 
 export async function startBot(peers: Peers, prefix = uniquePrefix(), extra: Record<string, string> = {}): Promise<BotProcess & { prefix: string }> {
   const bot = await startBotProcess(botEnv(peers, prefix, extra));

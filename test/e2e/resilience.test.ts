@@ -13,6 +13,7 @@ import {
   postJson,
   REDIS_URL,
   sleep,
+  oneMessagePerAlert,
   startBotProcess,
   uniquePrefix,
   rotationFailedEvent,
@@ -25,7 +26,9 @@ jest.setTimeout(90_000);
 const CHANNEL = 'CRESILIENCE';
 
 
-const slackEnv = (slack: FakeSlack, prefix: string, extra: Record<string, string> = {}) => slackBotEnv(slack, prefix, CHANNEL, extra);
+// One message per alert (grouping off): these tests count a message per event to prove none is lost or doubled.
+const GROUPING_OFF = oneMessagePerAlert();
+const slackEnv = (slack: FakeSlack, prefix: string, extra: Record<string, string> = {}) => slackBotEnv(slack, prefix, CHANNEL, { ...GROUPING_OFF, ...extra });
 const rotationFailed = rotationFailedEvent;
 
 describe('bad input gets its answer and posts nothing', () => {

@@ -1,0 +1,163 @@
+import type { MessageRef } from '../chat/message';
+import type { SummaryEntry, SummaryMessage, SummaryPage } from '../chat/summary-message';
+import { dingTalkJobId, type DingTalkDelivery } from '../queue/queues';
+import type { Clock } from '../ops/clock';
+import type { Logger } from '../ops/logger';
+import type { StoredSummary } from '../store/group-store';
+import { entryOf, membersAtFlush, summaryFingerprint, summaryMessageOf, type SummaryMember } from './group';
+import type { Incident } from './lifecycle';
+import type { Mute } from './mute';
+
+/**
+ * Flushing a summary (the group stage's output, one job per summary and interval): load its members
+ * as they are now, check mutes again, then show it — Slack: post it once, update it in place when
+ * its counts change, and list members not yet listed in its thread, page by page; DingTalk: one
+ * card when it starts, then an update at most once per `DINGTALK_MIN_INTERVAL_MS` naming the members
+ * added since. Progress is saved after every message, so a retried flush never repeats a page.
+ */
+
+/** What a summary needs from Slack. */
+export interface SummarySender {
+  postSummary(channel: string, msg: SummaryMessage): Promise<MessageRef>;
+  updateSummary(ref: MessageRef, msg: SummaryMessage): Promise<void>;
+  replySummaryPage(ref: MessageRef, page: SummaryPage, total: number): Promise<void>;
+  /** Splits entries into pages that fit one message. */
+  paginate(entries: readonly SummaryEntry[]): SummaryEntry[][];
+}
+
+export interface SummaryDeps {
+  groups: {
+    get(id: string): Promise<StoredSummary | undefined>;
+    save(s: StoredSummary): Promise<void>;
+    members(id: string): Promise<string[]>;
+    lock(id: string): Promise<(() => Promise<void>) | undefined>;
+  };
+  incidents: { getMany(keys: readonly string[]): Promise<Array<Incident | undefined>> };
+  mutes?: { listActive(): Promise<Mute[]> };
+  slack?: SummarySender;
+  /** Queues a DingTalk robot message (the deliver-dingtalk queue); renders the summary card. */
+  dingtalk?: {
+    robot: string;
+    enqueue(jobId: string, delivery: DingTalkDelivery): Promise<void>;
+    render(msg: SummaryMessage, entries: readonly SummaryEntry[], added: number | undefined): DingTalkDelivery;
+  };
+  /** Schedules another flush shortly (while members' remediations are still under way). */
+  refreshSoon?: (summaryId: string) => Promise<void>;
+  clock: Clock;
+  logger: Logger;
+}
+
+/** DingTalk robots take 20 messages a minute: a summary sends at most one a minute. */
+export const DINGTALK_MIN_INTERVAL_MS = 60_000;
+
+export type FlushOutcome =
+  | { outcome: 'busy' }
+  | { outcome: 'gone' }
+  | { outcome: 'flushed'; posted: boolean; updated: boolean; pages: number; counts: SummaryMessage['counts'] }
+  /** DingTalk: too soon after the last card; flush again at `retryAt`. */
+  | { outcome: 'later'; retryAt: number };
+
+export async function flushSummary(summaryId: string, deps: SummaryDeps): Promise<FlushOutcome> {
+  const release = await deps.groups.lock(summaryId);
+  if (!release) return { outcome: 'busy' };
+  try {
+    const summary = await deps.groups.get(summaryId);
+    if (!summary) return { outcome: 'gone' };
+    const keys = await deps.groups.members(summaryId);
+    const loaded = await deps.incidents.getMany(keys);
+    // A member whose notify has not saved its incident yet is left for the next flush; the list in
+    // the thread stops before it, so members are listed in the order they joined, none skipped.
+    const saved = loaded.findIndex((i) => i === undefined);
+    const ready = (saved === -1 ? loaded : loaded.slice(0, saved)) as Incident[];
+    const later = loaded.slice(ready.length).filter((i): i is Incident => i !== undefined);
+    const now = deps.clock.now();
+    const mutes = deps.mutes ? await deps.mutes.listActive() : [];
+    const members = membersAtFlush(ready, mutes, now);
+    const msg = summaryMessageOf(summary, [...members, ...membersAtFlush(later, mutes, now)], now);
+    const outcome = summary.destination.platform === 'slack' ? await flushToSlack(summary, members, msg, deps) : await flushToDingTalk(summary, members, msg, deps);
+    if (saved !== -1) await deps.refreshSoon?.(summaryId);
+    // Members' remediations still queued or running: some of them report to messages of their own
+    // (the alerts shown before the group stormed), so the summary looks again until they settle.
+    if (msg.remediation && msg.remediation.requested + msg.remediation.running > 0) await deps.refreshSoon?.(summaryId);
+    return outcome;
+  } finally {
+    await release().catch(() => undefined);
+  }
+}
+
+async function flushToSlack(summary: StoredSummary, members: SummaryMember[], msg: SummaryMessage, deps: SummaryDeps): Promise<FlushOutcome> {
+  const slack = deps.slack;
+  if (!slack || summary.destination.platform !== 'slack') return { outcome: 'gone' };
+  let posted = false;
+  let updated = false;
+  const shown = summaryFingerprint(msg);
+  if (!summary.ref) {
+    summary.ref = await slack.postSummary(summary.destination.channel, msg);
+    summary.shown = shown;
+    posted = true;
+    await deps.groups.save(summary);
+  } else if (summary.shown !== shown) {
+    await slack.updateSummary(summary.ref, msg);
+    summary.shown = shown;
+    updated = true;
+    await deps.groups.save(summary);
+  }
+  // Members not listed yet, in the order they joined; muted ones are passed over (and stay unlisted).
+  const unlisted = members.slice(summary.listed);
+  let pages = 0;
+  let position = members.slice(0, summary.listed).filter((m) => !m.muted).length;
+  for (const chunk of chunksOf(unlisted, slack)) {
+    const entries = chunk.filter((m) => !m.muted).map((m) => entryOf(m.incident));
+    if (entries.length > 0) {
+      await slack.replySummaryPage(summary.ref, { summaryId: summary.id, from: position + 1, entries }, msg.counts.total);
+      pages++;
+      position += entries.length;
+    }
+    summary.listed += chunk.length;
+    await deps.groups.save(summary);
+  }
+  return { outcome: 'flushed', posted, updated, pages, counts: msg.counts };
+}
+
+/** Groups members into pages by the entries they show (muted members ride along without space). */
+function chunksOf(members: SummaryMember[], slack: SummarySender): SummaryMember[][] {
+  const shown = members.filter((m) => !m.muted);
+  const pages = slack.paginate(shown.map((m) => entryOf(m.incident)));
+  const out: SummaryMember[][] = [];
+  let i = 0;
+  for (const page of pages) {
+    const chunk: SummaryMember[] = [];
+    let taken = 0;
+    while (i < members.length && taken < page.length) {
+      const m = members[i++]!;
+      chunk.push(m);
+      if (!m.muted) taken++;
+    }
+    out.push(chunk);
+  }
+  if (i < members.length) out.push(members.slice(i)); // only muted members left
+  return out;
+}
+
+async function flushToDingTalk(summary: StoredSummary, members: SummaryMember[], msg: SummaryMessage, deps: SummaryDeps): Promise<FlushOutcome> {
+  const dt = deps.dingtalk;
+  if (!dt || summary.destination.platform !== 'dingtalk') return { outcome: 'gone' };
+  const now = deps.clock.now();
+  const first = summary.lastSentAt === undefined;
+  const shown = JSON.stringify(msg.counts);
+  if (!first && summary.shown === shown && summary.listed >= members.length) {
+    return { outcome: 'flushed', posted: false, updated: false, pages: 0, counts: msg.counts };
+  }
+  if (!first && now - summary.lastSentAt! < DINGTALK_MIN_INTERVAL_MS) {
+    return { outcome: 'later', retryAt: summary.lastSentAt! + DINGTALK_MIN_INTERVAL_MS };
+  }
+  const fresh = members.slice(summary.listed).filter((m) => !m.muted);
+  const entries = (first ? members.filter((m) => !m.muted) : fresh).map((m) => entryOf(m.incident));
+  const sequence = summary.lastSentAt === undefined ? 0 : Math.round(summary.lastSentAt);
+  await dt.enqueue(dingTalkJobId(dt.robot, 'summary', summary.id, String(sequence)), dt.render(msg, entries, first ? undefined : fresh.length));
+  summary.lastSentAt = now;
+  summary.listed = members.length;
+  summary.shown = shown;
+  await deps.groups.save(summary);
+  return { outcome: 'flushed', posted: first, updated: !first, pages: 0, counts: msg.counts };
+}
