@@ -255,12 +255,12 @@ export const configSchema = z
         channel_rate: z.coerce.number().min(0).max(100).default(1),
         /**
          * Messages a quiet channel may receive at once before `channel_rate` applies (YAML only). Slack
-         * does not publish its burst; 3 keeps a message in reserve for network and clock jitter.
+         * allows "short bursts" without saying how long; 1 never relies on them.
          */
-        channel_burst: z.coerce.number().int().min(1).max(50).default(3),
+        channel_burst: z.coerce.number().int().min(1).max(50).default(1),
       })
       .strict()
-      .default({ channel_rate: 1, channel_burst: 3 }),
+      .default({ channel_rate: 1, channel_burst: 1 }),
     dingtalk: z
       .object({
         webhook_url: httpUrl.optional(),

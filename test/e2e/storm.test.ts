@@ -22,8 +22,8 @@ describe('alert storm: grouping and the per-channel budget (real process, fake S
 
   beforeAll(async () => {
     slack = await new FakeSlack().start();
-    // Slack: about 1 message per second per channel with short bursts; the bot's own budget is 1/s, burst 4.
-    slack.limitPerChannel({ perSecond: 1, burst: 4 });
+    // Slack: about 1 message per second per channel; the fake allows no burst at all, like the bot's own budget.
+    slack.limitPerChannel({ perSecond: 1, burst: 1 });
     bot = await startBotProcess(slackBotEnv(slack, prefix, CHANNEL));
     for (let i = 0; i < names.length; i += 25) {
       const batch = names.slice(i, i + 25);
