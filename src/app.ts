@@ -73,6 +73,7 @@ import { createSessionReplier } from './chat/dingtalk/session-reply';
 import { QueuedDingTalkOutbox } from './queue/dingtalk-outbox';
 import { createDeliverDingTalkQueue, type DeliverDingTalkJob, type DingTalkDelivery } from './queue/queues';
 import { createSummaryQueue, summaryScheduler } from './queue/summary-queue';
+import { repeatSummary } from './alerting/summaries';
 import { GroupStore } from './store/group-store';
 import { SlackChannelBudget } from './chat/slack/slack-channel-budget';
 import { renderDingTalkSummary } from './chat/dingtalk/render-dingtalk-summary';
@@ -391,6 +392,8 @@ export async function startBot(config: Config, opts: StartOptions = {}): Promise
       defaultSlackChannel: config.slack.channel,
       routes,
       ...(dingtalkOutbox ? { dingtalk: dingtalkOutbox } : {}), // reminders and repeats as robot cards too
+      // A repeat of an alert shown only in a summary posts the summary anew, once for all its members.
+      summaries: { repeat: async (id: string, interval: number) => void (await repeatSummary(id, interval, { groups: groupStore, clock, flushNow: refreshSummary })) },
       settings: { reminders: config.reminders, repeatIntervalMs: config.repeat_interval },
       clock,
       logger,
@@ -425,6 +428,8 @@ export async function startBot(config: Config, opts: StartOptions = {}): Promise
               dingtalk: {
                 robot: dingtalkOutbox.robot,
                 enqueue: (jobId: string, delivery: DingTalkDelivery) => dingtalkOutbox.enqueue(jobId, delivery),
+                // One summary message per robot budget window (a minute unless dingtalk.window says otherwise).
+                minIntervalMs: config.dingtalk.window,
                 render: (msg, entries, added) => ({
                   kind: 'body',
                   what: 'summary',

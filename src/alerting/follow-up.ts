@@ -54,6 +54,8 @@ export interface FollowUpDeps {
   dingtalk?: DingTalkOutbox;
   /** The routing tree (config `route`); absent: the default route, SLACK_CHANNEL and the robot. */
   routes?: RouteTree;
+  /** Repeats of alerts shown in a summary repeat the summary (summaries.ts repeatSummary), once for all. */
+  summaries?: { repeat(summaryId: string, intervalMs: number): Promise<void> };
   settings: FollowUpSettings;
   clock: Clock;
   logger: Logger;
@@ -70,6 +72,8 @@ export type FollowUpOutcome =
       bypassedMute?: string;
     }
   | { outcome: 'skipped'; reason: SkipReason | 'already-done' | 'no-chat'; muteId?: string }
+  /** A repeat of an alert shown only in a summary: the summary is posted anew instead (once for all its members). */
+  | { outcome: 'summary-repeated'; summaryIds: string[] }
   | { outcome: 'busy' };
 
 export class FollowUps {
@@ -161,6 +165,18 @@ export class FollowUps {
             reason: decision.reason,
             ...(decision.muteId ? { muteId: decision.muteId } : {}),
           };
+        }
+
+        const inSummaries = incident && !incident.message && job.kind === 'repeat' ? Object.values(incident.summaries ?? {}) : [];
+        if (incident && inSummaries.length > 0 && this.deps.summaries) {
+          // 4, for an alert a summary shows: repeating each of its 300 members would flood the channel.
+          for (const id of inSummaries) await this.deps.summaries.repeat(id, this.deps.settings.repeatIntervalMs);
+          await incidents.save({ ...incident, followUp: followUpRecord(decision, now) });
+          if (decision.next !== undefined)
+            await this.add([{ kind: 'repeat', incidentKey: incident.key, incidentId: incident.id, at: decision.next }], now);
+          await store.finish(jobId);
+          logger.info({ ...facts, summaryIds: inSummaries }, 'follow-up shown through its summary');
+          return { outcome: 'summary-repeated', summaryIds: inSummaries };
         }
 
         const where = incident && this.destinationsOf(incident);

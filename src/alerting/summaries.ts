@@ -12,7 +12,8 @@ import type { Mute } from './mute';
  * Flushing a summary (the group stage's output, one job per summary and interval): load its members
  * as they are now, check mutes again, then show it — Slack: post it once, update it in place when
  * its counts change, and list members not yet listed in its thread, page by page; DingTalk: one
- * card when it starts, then an update at most once per `DINGTALK_MIN_INTERVAL_MS` naming the members
+ * card when it starts, then an update at most once per robot budget window (`minIntervalMs`, the
+ * `dingtalk.window` setting: a minute by default) naming the members
  * added since. Progress is saved after every message, so a retried flush never repeats a page.
  */
 
@@ -40,6 +41,8 @@ export interface SummaryDeps {
     robot: string;
     enqueue(jobId: string, delivery: DingTalkDelivery): Promise<void>;
     render(msg: SummaryMessage, entries: readonly SummaryEntry[], added: number | undefined): DingTalkDelivery;
+    /** Least time between two messages of one summary (default DINGTALK_MIN_INTERVAL_MS). */
+    minIntervalMs?: number;
   };
   /** Schedules another flush shortly (while members' remediations are still under way). */
   refreshSoon?: (summaryId: string) => Promise<void>;
@@ -47,7 +50,7 @@ export interface SummaryDeps {
   logger: Logger;
 }
 
-/** DingTalk robots take 20 messages a minute: a summary sends at most one a minute. */
+/** DingTalk robots take 20 messages a minute: by default a summary sends at most one a minute. */
 export const DINGTALK_MIN_INTERVAL_MS = 60_000;
 
 export type FlushOutcome =
@@ -148,8 +151,9 @@ async function flushToDingTalk(summary: StoredSummary, members: SummaryMember[],
   if (!first && summary.shown === shown && summary.listed >= members.length) {
     return { outcome: 'flushed', posted: false, updated: false, pages: 0, counts: msg.counts };
   }
-  if (!first && now - summary.lastSentAt! < DINGTALK_MIN_INTERVAL_MS) {
-    return { outcome: 'later', retryAt: summary.lastSentAt! + DINGTALK_MIN_INTERVAL_MS };
+  const minInterval = dt.minIntervalMs ?? DINGTALK_MIN_INTERVAL_MS;
+  if (!first && now - summary.lastSentAt! < minInterval) {
+    return { outcome: 'later', retryAt: summary.lastSentAt! + minInterval };
   }
   const fresh = members.slice(summary.listed).filter((m) => !m.muted);
   const entries = (first ? members.filter((m) => !m.muted) : fresh).map((m) => entryOf(m.incident));
@@ -160,4 +164,31 @@ async function flushToDingTalk(summary: StoredSummary, members: SummaryMember[],
   summary.shown = shown;
   await deps.groups.save(summary);
   return { outcome: 'flushed', posted: first, updated: !first, pages: 0, counts: msg.counts };
+}
+
+/**
+ * Posts an open summary anew, with its whole list (the repeat of its members, like Alertmanager's
+ * re-notification). Every member's repeat comes due at about the same time: the first one reposts,
+ * the others find it repeated within half an interval and leave it.
+ */
+export async function repeatSummary(
+  summaryId: string,
+  intervalMs: number,
+  deps: Pick<SummaryDeps, 'groups' | 'clock'> & { flushNow(summaryId: string): Promise<void> },
+): Promise<'repeated' | 'recent' | 'busy' | 'gone'> {
+  const release = await deps.groups.lock(summaryId);
+  if (!release) return 'busy';
+  try {
+    const summary = await deps.groups.get(summaryId);
+    if (!summary) return 'gone';
+    const now = deps.clock.now();
+    const last = summary.repeatedAt ?? Date.parse(summary.createdAt);
+    if (now - last < intervalMs / 2) return 'recent';
+    const { ref: _ref, shown: _shown, lastSentAt: _sent, ...rest } = summary;
+    await deps.groups.save({ ...rest, listed: 0, repeatedAt: now });
+  } finally {
+    await release().catch(() => undefined);
+  }
+  await deps.flushNow(summaryId);
+  return 'repeated';
 }

@@ -26,6 +26,8 @@ export interface StoredSummary extends SummaryState {
   shown?: string;
   /** DingTalk: when the last summary card was queued (ms). */
   lastSentAt?: number;
+  /** When its members' repeat last posted it anew (ms). */
+  repeatedAt?: number;
 }
 
 const ARRIVE = `

@@ -10,30 +10,21 @@ import {
   STRANGER,
   answerText,
   buttonLabels,
-  cleanupPrefix,
   postAlert,
   slash,
-  startBot,
-  startPeers,
   uniqueName,
   type Peers,
+  useBotAndPeers,
 } from './remediation-kit';
 
 jest.setTimeout(60_000);
 
 let peers: Peers;
 let bot: BotProcess & { prefix: string };
-
-beforeAll(async () => {
-  peers = await startPeers();
-  bot = await startBot(peers, undefined, { LOCALE: 'zh-CN' });
-});
-
-afterAll(async () => {
-  await bot?.stop();
-  await peers?.close();
-  if (bot) await cleanupPrefix(bot.prefix);
-});
+useBotAndPeers((p, b) => {
+  peers = p;
+  bot = b;
+}, { LOCALE: 'zh-CN' });
 
 const run = async (user: string, text: string) => {
   const answer = await slash(bot, peers, user, text);

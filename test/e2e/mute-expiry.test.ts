@@ -9,15 +9,13 @@ import {
   ALERT_CHANNEL,
   OPERATOR,
   answerText,
-  cleanupPrefix,
   postAlert,
   sendEvent,
   seedAwsSecret,
   slash,
-  startBot,
-  startPeers,
   uniqueName,
   type Peers,
+  useBotAndPeers,
 } from './remediation-kit';
 
 jest.setTimeout(60_000);
@@ -26,16 +24,9 @@ const OPS_ROOM = 'C0OPSROOM';
 
 let peers: Peers;
 let bot: BotProcess & { prefix: string };
-
-beforeAll(async () => {
-  peers = await startPeers();
-  bot = await startBot(peers);
-});
-
-afterAll(async () => {
-  await bot?.stop();
-  await peers?.close();
-  if (bot) await cleanupPrefix(bot.prefix);
+useBotAndPeers((p, b) => {
+  peers = p;
+  bot = b;
 });
 
 const run = async (text: string, channel = OPS_ROOM) => {

@@ -16,7 +16,6 @@ import {
   answerText,
   buttonLabels,
   buttonValue,
-  cleanupPrefix,
   click,
   current,
   postAlert,
@@ -24,29 +23,21 @@ import {
   sendEvent,
   seedAwsSecret,
   slash,
-  startBot,
-  startPeers,
   submitView,
   threadText,
   uniqueName,
   visibleText,
   type Peers,
+  useBotAndPeers,
 } from './remediation-kit';
 
 jest.setTimeout(60_000);
 
 let peers: Peers;
 let bot: BotProcess & { prefix: string };
-
-beforeAll(async () => {
-  peers = await startPeers();
-  bot = await startBot(peers);
-});
-
-afterAll(async () => {
-  await bot?.stop();
-  await peers?.close();
-  if (bot) await cleanupPrefix(bot.prefix);
+useBotAndPeers((p, b) => {
+  peers = p;
+  bot = b;
 });
 
 const historyOf = async (name: string) => answerText(peers, (await slash(bot, peers, STRANGER, `history ${name}`)).rid);

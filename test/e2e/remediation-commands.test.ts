@@ -14,7 +14,6 @@ import {
   awsArn,
   buttonLabels,
   buttonValue,
-  cleanupPrefix,
   click,
   postAlert,
   responsesOf,
@@ -22,27 +21,19 @@ import {
   sendSlackEvent,
   seedAwsSecret,
   slash,
-  startBot,
-  startPeers,
   uniqueName,
   visibleText,
   type Peers,
+  useBotAndPeers,
 } from './remediation-kit';
 
 jest.setTimeout(60_000);
 
 let peers: Peers;
 let bot: BotProcess & { prefix: string };
-
-beforeAll(async () => {
-  peers = await startPeers();
-  bot = await startBot(peers);
-});
-
-afterAll(async () => {
-  await bot?.stop();
-  await peers?.close();
-  if (bot) await cleanupPrefix(bot.prefix);
+useBotAndPeers((p, b) => {
+  peers = p;
+  bot = b;
 });
 
 const run = async (user: string, text: string) => {

@@ -323,6 +323,63 @@ describe('repeats with real Redis and BullMQ', () => {
   });
 });
 
+describe('repeats of alerts shown in a summary', () => {
+  const prefix = uniquePrefix();
+  afterAll(async () => cleanupPrefix(prefix));
+
+  it('repeat the summary instead of posting each alert, and plan the next repeat', async () => {
+    const redis = new Redis(REDIS_URL);
+    const bull = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
+    const keys = createKeys(prefix);
+    const queue = createRemindQueue(bull, prefix);
+    const repeated: string[] = [];
+    const incidents = new IncidentStore(redis, keys, 3_600_000);
+    const followUps = new FollowUps({
+      incidents,
+      store: new FollowUpStore(redis, keys, 3_600_000),
+      queue: remindQueueAdapter(queue),
+      slack: new SlackSender(new WebClient(slack.token, { slackApiUrl: slack.apiUrl, retryConfig: { retries: 0 } })),
+      defaultSlackChannel: CHANNEL,
+      summaries: { repeat: async (id) => void repeated.push(id) },
+      settings: { reminders: [], repeatIntervalMs: 60_000 },
+      clock: systemClock,
+      logger,
+      metrics: createMetrics(),
+    });
+    try {
+      const now = Date.now();
+      const event: SecretEvent = {
+        provider: 'aws',
+        source: 'aws.eventbridge',
+        account: ACCOUNT,
+        region: REGION,
+        secretId: `arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:it/grouped-AbC123`,
+        secretName: 'it/grouped',
+        kind: 'rotation.failed',
+        severity: 'critical',
+        occurredAt: new Date(now - 120_000).toISOString(),
+        sourceEventName: 'RotationFailed',
+        sourceId: `it:${prefix}:grouped`,
+      };
+      const d = shouldNotify(undefined, event, now - 120_000);
+      if (d.reason === 'duplicate') throw new Error('unexpected');
+      const incident = { ...d.incident, summaries: { slack: 's0123456789abcdef0123456789abcdef' } };
+      await incidents.save(incident);
+      const outcome = await followUps.run({ kind: 'repeat', incidentKey: incident.key, incidentId: incident.id, at: now - 60_000 }, 'repeat-it-grouped');
+      expect(outcome).toEqual({ outcome: 'summary-repeated', summaryIds: ['s0123456789abcdef0123456789abcdef'] });
+      expect(repeated).toEqual(['s0123456789abcdef0123456789abcdef']);
+      expect(alertsAbout('it/grouped')).toEqual([]); // no message of its own
+      const next = (await queue.getDelayed()).filter((j) => j.data.incidentId === incident.id);
+      expect(next).toHaveLength(1);
+    } finally {
+      await queue.obliterate({ force: true }).catch(() => undefined);
+      await queue.close();
+      redis.disconnect();
+      bull.disconnect();
+    }
+  });
+});
+
 describe('reconciliation with a job scheduler shared by two replicas', () => {
   const prefix = uniquePrefix();
   let sm: FakeSecretsManager;
