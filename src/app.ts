@@ -439,6 +439,8 @@ export async function startBot(config: Config, opts: StartOptions = {}): Promise
             }
           : {}),
         refreshSoon: refreshSummary,
+        flushLater: (summaryId: string, groupInterval: number) =>
+          summaryScheduler(summaryQueue).schedule(summaryId, clock.now(), { started: false, groupWait: 0, groupInterval }),
         clock,
         logger,
       },

@@ -46,6 +46,8 @@ export interface SummaryDeps {
   };
   /** Schedules another flush shortly (while members' remediations are still under way). */
   refreshSoon?: (summaryId: string) => Promise<void>;
+  /** Schedules the summary's next interval flush. */
+  flushLater?: (summaryId: string, groupInterval: number) => Promise<void>;
   clock: Clock;
   logger: Logger;
 }
@@ -78,7 +80,9 @@ export async function flushSummary(summaryId: string, deps: SummaryDeps): Promis
     const members = membersAtFlush(ready, mutes, now);
     const msg = summaryMessageOf(summary, [...members, ...membersAtFlush(later, mutes, now)], now);
     const outcome = summary.destination.platform === 'slack' ? await flushToSlack(summary, members, msg, deps) : await flushToDingTalk(summary, members, msg, deps);
-    if (saved !== -1) await deps.refreshSoon?.(summaryId);
+    // Not saved yet: the member's own arrival scheduled this summary's next interval flush, which
+    // will find it (flushing sooner would reload every member of a storm again and again).
+    if (saved !== -1) await deps.flushLater?.(summaryId, summary.groupInterval);
     // Members' remediations still queued or running: some of them report to messages of their own
     // (the alerts shown before the group stormed), so the summary looks again until they settle.
     if (msg.remediation && msg.remediation.requested + msg.remediation.running > 0) await deps.refreshSoon?.(summaryId);
