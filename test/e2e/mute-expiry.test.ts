@@ -15,8 +15,8 @@ import {
   slash,
   uniqueName,
   type Peers,
-  useBotAndPeers,
 } from './remediation-kit';
+import { useBotAndPeers } from './bot-and-peers';
 
 jest.setTimeout(60_000);
 

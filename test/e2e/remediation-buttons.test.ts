@@ -28,8 +28,8 @@ import {
   uniqueName,
   visibleText,
   type Peers,
-  useBotAndPeers,
 } from './remediation-kit';
+import { useBotAndPeers } from './bot-and-peers';
 
 jest.setTimeout(60_000);
 

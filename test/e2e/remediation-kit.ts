@@ -81,25 +81,6 @@ export async function startBot(peers: Peers, prefix = uniquePrefix(), extra: Rec
   return Object.assign(bot, { prefix });
 }
 
-/**
- * Starts the fake peers and one bot (with `extra` env) before the file's tests and stops both after
- * them, cleaning the bot's keys; `set` receives them once started.
- */
-export function useBotAndPeers(set: (peers: Peers, bot: BotProcess & { prefix: string }) => void, extra: Record<string, string> = {}): void {
-  let peers: Peers | undefined;
-  let bot: (BotProcess & { prefix: string }) | undefined;
-  beforeAll(async () => {
-    peers = await startPeers();
-    bot = await startBot(peers, undefined, extra);
-    set(peers, bot);
-  });
-  afterAll(async () => {
-    await bot?.stop();
-    await peers?.close();
-    if (bot) await cleanupPrefix(bot.prefix);
-  });
-}
-
 export function uniqueName(stem: string): string {
   return `${stem}-${randomBytes(3).toString('hex')}`;
 }
