@@ -11,7 +11,7 @@ import { readButtonClick } from '../payload';
 export type ButtonArgs = SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & AllMiddlewareArgs;
 
 /**
- * Retry rotation / Cancel deletion: store the click, acknowledge, and let the click intake run the
+ * Retry rotation / Cancel deletion: acknowledge, store the click, and let the click intake run the
  * flow (authorize, claim, enqueue) behind the ack and tell the clicker what happened, only to them.
  * Without an intake (or when the click cannot be stored) the flow runs right after the ack instead.
  */
@@ -34,14 +34,17 @@ export function remediationClick(action: RemediationAction, deps: SlackDeps) {
     const intake = deps.clickIntake;
     if (intake && body.response_url) {
       const pending: PendingClick = { id: ClickIntake.newId(), request, responseUrl: body.response_url };
+      // Ack first: the write to the inbox then overlaps Slack's answer instead of delaying it. A
+      // process that dies in the millisecond between the two loses the click, and the clicker sees
+      // no answer and can click again; once stored, a click survives any crash (lease takeover).
+      await ack();
       const stored = await intake.accept(pending).then(
         () => true,
         (err: unknown) => {
-          deps.logger.warn({ err, action }, 'could not store the click; handling it right after the ack');
+          deps.logger.warn({ err, action }, 'could not store the click; handling it right away');
           return false;
         },
       );
-      await ack();
       if (stored) {
         intake.handle(pending);
         return;
