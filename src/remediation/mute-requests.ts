@@ -47,7 +47,8 @@ export async function checkMuteDialog(req: MuteButtonRequest, deps: MuteDeps): P
     return { allowed: false, text: refusalText('mute', decision, deps.locale) };
   }
   const incident = req.ref.alertId ? await deps.incidents.getByAlertId(req.ref.alertId) : undefined;
-  const open = incident?.id === req.ref.alertId && incident.status === 'open';
+  // Not found yet: a click can come a moment before the new alert's incident is saved; it is open.
+  const open = incident === undefined || (incident.id === req.ref.alertId && incident.status === 'open');
   return { allowed: true, choices: MUTE_CHOICES.map((c) => c.value).filter((v) => v !== 'resolved' || open) };
 }
 
