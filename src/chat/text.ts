@@ -252,6 +252,30 @@ export function escapeAndTruncate(s: string, max: number): string {
 }
 
 /**
+ * Cut composed Slack mrkdwn (escaped text with our own `<@U…>`, `<!date…>`, `<url|label>` tokens and
+ * `&lt;`-style entities) to at most `max` code units. Never splits a token, an entity or a surrogate
+ * pair, so a cut can neither leave a raw `<` or `>` nor turn a mention into text that pings. Prefers
+ * to end at a line break when one falls in the last quarter of what is kept (lists lose whole lines).
+ */
+export function truncateMrkdwn(text: string, max: number): string {
+  if (text.length <= max) return text;
+  if (max <= ELLIPSIS.length) return truncate('', max);
+  let cut = max - ELLIPSIS.length;
+  if (isHighSurrogate(text.charCodeAt(cut - 1))) cut -= 1;
+  for (;;) {
+    const kept = text.slice(0, cut);
+    const lt = kept.lastIndexOf('<');
+    const amp = kept.lastIndexOf('&');
+    if (lt !== -1 && kept.indexOf('>', lt) === -1) cut = lt;
+    else if (amp !== -1 && kept.indexOf(';', amp) === -1) cut = amp;
+    else break;
+  }
+  const nl = text.lastIndexOf('\n', cut - 1);
+  if (nl > 0 && nl >= cut * 0.75) cut = nl + 1;
+  return text.slice(0, cut) + ELLIPSIS;
+}
+
+/**
  * Mute choices offered by every platform; `value` is what a mute action carries. Their labels are
  * in each locale's words (i18n/sentence-words.ts, `mute.choice`).
  */

@@ -6,7 +6,7 @@ import { alertWords, type AlertWords } from '../i18n/alert-words';
 import type { Locale } from '../i18n/locale';
 import { remediationLine } from './render-slack-remediation';
 import { slackWords, type SlackWords } from './slack-i18n';
-import { escapeAndTruncate, formatUtc, isReconciled, serviceLabel, truncate } from '../text';
+import { escapeAndTruncate, formatUtc, isReconciled, serviceLabel, truncate, truncateMrkdwn } from '../text';
 
 /**
  * Pure Slack renderer: AlertMessage in, Block Kit payload out, in LOCALE (`opts.locale`: the
@@ -206,7 +206,7 @@ export function renderSlackFollowUpReply(
       ? element.text
       : escapeAndTruncate(note.text, BUDGET.fallbackText);
   return {
-    text: truncate(w.lead(label) + note.text, BUDGET.fallbackText),
+    text: truncateMrkdwn(w.lead(label) + note.text, BUDGET.fallbackText),
     blocks: [context([`:repeat: ${w.boldLead(label)}${rich}`])],
   };
 }
@@ -241,7 +241,7 @@ function factFields(msg: AlertMessage, L: Words): MrkdwnElement[] {
 }
 
 function field(label: string, valueMrkdwn: string): MrkdwnElement {
-  return { type: 'mrkdwn', text: truncateMrkdwnLine(`*${label}*\n${valueMrkdwn}`, SLACK_LIMITS.field) };
+  return { type: 'mrkdwn', text: truncateMrkdwn(`*${label}*\n${valueMrkdwn}`, SLACK_LIMITS.field) };
 }
 
 /** The secret's name linked to its console page; a name the source did not give links to the list. */
@@ -456,7 +456,7 @@ function threadTime(iso: string, now: number, w: SlackWords): { plain: string; m
 function mrkdwnSection(text: string): SectionBlock {
   return {
     type: 'section',
-    text: { type: 'mrkdwn', text: truncateMrkdwnLine(text, SLACK_LIMITS.sectionText) },
+    text: { type: 'mrkdwn', text: truncateMrkdwn(text, SLACK_LIMITS.sectionText) },
   };
 }
 
@@ -465,21 +465,6 @@ function context(texts: string[]): ContextBlock {
     type: 'context',
     elements: texts
       .slice(0, SLACK_LIMITS.contextElements)
-      .map((t) => ({ type: 'mrkdwn', text: truncateMrkdwnLine(t, BUDGET.contextElement) })),
+      .map((t) => ({ type: 'mrkdwn', text: truncateMrkdwn(t, BUDGET.contextElement) })),
   };
-}
-
-/**
- * Last-resort cut for text we composed from already escaped and budgeted parts. Budgets keep us
- * far below the limits, so this only guards against future changes: it cuts before any `<` or
- * `&` token that would be split.
- */
-function truncateMrkdwnLine(text: string, max: number): string {
-  if (text.length <= max) return text;
-  let cut = max - 1;
-  const lt = text.lastIndexOf('<', cut);
-  if (lt !== -1 && text.indexOf('>', lt) >= cut) cut = lt;
-  const amp = text.lastIndexOf('&', cut);
-  if (amp !== -1 && text.indexOf(';', amp) >= cut) cut = amp;
-  return truncate(text, cut + 1);
 }

@@ -9,7 +9,7 @@ import type { SecretEventEntry } from '../../store/secret-directory';
 import { alertWords, type AlertWords } from '../i18n/alert-words';
 import { commandWords, type CommandWords } from '../i18n/command-words';
 import type { Locale } from '../i18n/locale';
-import { escapeAndTruncate, formatUtc, stripRefMarkers as plain, truncate, userRef } from '../text';
+import { escapeAndTruncate, formatUtc, stripRefMarkers as plain, truncate, truncateMrkdwn, userRef } from '../text';
 import { actionButtons, SLACK_LIMITS } from './render-slack-alert';
 import { slackMrkdwn } from './render-slack-remediation';
 import { slackWords, type SlackWords } from './slack-i18n';
@@ -275,15 +275,15 @@ function header(text: string): KnownBlock {
 }
 
 function section(mrkdwn: string): KnownBlock {
-  return { type: 'section', text: { type: 'mrkdwn', text: truncate(mrkdwn, SLACK_LIMITS.sectionText) } };
+  return { type: 'section', text: { type: 'mrkdwn', text: truncateMrkdwn(mrkdwn, SLACK_LIMITS.sectionText) } };
 }
 
 function context(texts: string[]): KnownBlock {
-  return { type: 'context', elements: texts.map((t) => ({ type: 'mrkdwn', text: truncate(t, 2000) })) };
+  return { type: 'context', elements: texts.map((t) => ({ type: 'mrkdwn', text: truncateMrkdwn(t, 2000) })) };
 }
 
 function field(label: string, value: string): MrkdwnElement {
-  return { type: 'mrkdwn', text: truncate(`*${label}*\n${value}`, SLACK_LIMITS.field) };
+  return { type: 'mrkdwn', text: truncateMrkdwn(`*${label}*\n${value}`, SLACK_LIMITS.field) };
 }
 
 /** A short answer only the asker sees (response_url), from neutral text. */

@@ -3,7 +3,7 @@ import { BULK_ACTION_IDS } from '../../remediation/actions';
 import type { Locale } from '../dingtalk/dingtalk-i18n';
 import type { SummaryEntry, SummaryMessage, SummaryPage } from '../summary-message';
 import { summaryWords, type SummaryWords } from '../summary-words';
-import { cloudLabel, escapeAndTruncate, formatUtc, truncate } from '../text';
+import { cloudLabel, escapeAndTruncate, formatUtc, truncate, truncateMrkdwn } from '../text';
 import { pageEntries } from '../../alerting/group';
 import { SLACK_LIMITS } from './render-slack-alert';
 
@@ -36,7 +36,7 @@ export function renderSlackSummary(msg: SummaryMessage, opts: SlackSummaryOption
       type: 'section',
       text: {
         type: 'mrkdwn',
-        text: truncate(`${escapeAndTruncate(where, 400)}${where ? ' · ' : ''}${w.since(formatUtc(msg.since))}\n*${w.counts(msg.counts)}*`, SLACK_LIMITS.sectionText),
+        text: truncateMrkdwn(`${escapeAndTruncate(where, 400)}${where ? ' · ' : ''}${w.since(formatUtc(msg.since))}\n*${w.counts(msg.counts)}*`, SLACK_LIMITS.sectionText),
       },
     },
   ];
@@ -44,7 +44,7 @@ export function renderSlackSummary(msg: SummaryMessage, opts: SlackSummaryOption
     const lines = msg.sample.map((e) => entryLine(e, w));
     const more = msg.counts.total - msg.sample.length;
     if (more > 0) lines.push(`_${w.andMore(more)}_`);
-    blocks.push({ type: 'section', text: { type: 'mrkdwn', text: truncate(lines.join('\n'), SLACK_LIMITS.sectionText) } });
+    blocks.push({ type: 'section', text: { type: 'mrkdwn', text: truncateMrkdwn(lines.join('\n'), SLACK_LIMITS.sectionText) } });
   }
   if (msg.remediation) {
     blocks.push({ type: 'section', text: { type: 'mrkdwn', text: `${w.remediation(msg.remediation)} (<@${msg.remediation.requestedBy.replace(/[^A-Z0-9]/gi, '')}>)` } });
@@ -58,7 +58,8 @@ export function renderSlackSummary(msg: SummaryMessage, opts: SlackSummaryOption
       { type: 'mrkdwn', text: w.why(msg.why.threshold, Math.round(msg.why.groupInterval / 1000)) },
     ],
   });
-  return { text: truncate(`${headline}${where ? ` (${where})` : ''} — ${w.counts(msg.counts)}`, 1000), blocks };
+  // Account and region come from events: escaped here too, the fallback text is mrkdwn for notifications.
+  return { text: escapeAndTruncate(`${headline}${where ? ` (${where})` : ''} — ${w.counts(msg.counts)}`, 1000), blocks };
 }
 
 /** Splits entries into thread pages that fit one Slack message each. */
@@ -75,7 +76,7 @@ export function renderSlackSummaryPage(page: SummaryPage, total: number, opts: S
   let chars = 0;
   const flush = () => {
     if (section.length === 0) return;
-    blocks.push({ type: 'section', text: { type: 'mrkdwn', text: truncate(section.join('\n'), SLACK_LIMITS.sectionText) } });
+    blocks.push({ type: 'section', text: { type: 'mrkdwn', text: truncateMrkdwn(section.join('\n'), SLACK_LIMITS.sectionText) } });
     section = [];
     chars = 0;
   };

@@ -21,6 +21,9 @@ import {
 } from '../../../src/chat/slack/render-slack-alert';
 import { renderSlackCommandReply } from '../../../src/chat/slack/render-slack-command';
 import { renderSlackNote } from '../../../src/chat/slack/render-slack-remediation';
+import { renderSlackSummary, renderSlackSummaryPage } from '../../../src/chat/slack/render-slack-summary';
+import { renderDingTalkSummary } from '../../../src/chat/dingtalk/render-dingtalk-summary';
+import type { SummaryEntry, SummaryMessage } from '../../../src/chat/summary-message';
 import { EVENT_KINDS, type EventKind, type SecretEvent } from '../../../src/events/secret-event';
 import { stripRefMarkers } from '../../../src/chat/text';
 import type { CommandReply } from '../../../src/remediation/command-runner';
@@ -30,9 +33,6 @@ import type { AuditEntry } from '../../../src/store/audit-store';
 import type { SecretEventEntry } from '../../../src/store/secret-directory';
 import { alibaba, aws, message, NOW } from './alert-cases';
 
-// A fixed seed: CI must be repeatable. A random run found a command reply that keeps a raw "<" or
-// ">" (seed -409862457, the history line with a huge cloud request id); open bug, see the closing note.
-fc.configureGlobal({ seed: 20261122 });
 
 /**
  * Every string of an event reaches chat: the secret's name and id, account, region, type, actor,
@@ -515,6 +515,54 @@ describe('any event, any text (property)', () => {
           for (const locale of LOCALES) expectDingTalkAccepts(renderDingTalkCommandReply(reply, { locale }));
         }
       }),
+      { numRuns: 60 },
+    );
+  });
+
+  it('summaries of many alerts fit both platforms and ping only the operator who asked', () => {
+    const member = (e: SecretEvent, i: number): SummaryEntry => ({
+      name: e.secretName,
+      provider: e.provider,
+      account: e.account,
+      region: e.region,
+      kind: e.kind,
+      status: i % 3 === 0 ? 'resolved' : 'open',
+    });
+    fc.assert(
+      fc.property(
+        fc.array(eventArb, { minLength: 1, maxLength: 20 }),
+        fc.boolean(),
+        fc.boolean(),
+        (events, resolved, bulk) => {
+          const first = events[0]!;
+          const entries = events.map(member);
+          const msg: SummaryMessage = {
+            summaryId: 's1',
+            status: resolved ? 'resolved' : 'open',
+            provider: first.provider,
+            account: first.account,
+            region: first.region,
+            kind: first.kind,
+            secretType: first.secretType,
+            counts: { total: events.length, open: events.length, resolved: 0, muted: 0 },
+            sample: entries.slice(0, 10),
+            actions: ['retryRotation', 'cancelDeletion'],
+            actionable: { retryRotation: events.length, cancelDeletion: events.length },
+            ...(bulk
+              ? { remediation: { requestedBy: 'U0OPS', requested: 1, running: 1, succeeded: 1, failed: 1 } }
+              : {}),
+            why: { threshold: 5, groupInterval: 60_000 },
+            since: first.occurredAt,
+            now: NOW,
+          };
+          for (const locale of LOCALES) {
+            expectSlackAccepts(renderSlackSummary(msg, { locale }), ['U0OPS']);
+            expectSlackAccepts(renderSlackSummaryPage({ summaryId: 's1', from: 1, entries }, entries.length, { locale }));
+            expectDingTalkAccepts(renderDingTalkSummary(msg, entries, { locale }));
+            expectDingTalkAccepts(renderDingTalkSummary(msg, entries, { locale, added: 3 }));
+          }
+        },
+      ),
       { numRuns: 60 },
     );
   });

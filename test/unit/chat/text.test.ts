@@ -11,7 +11,9 @@ import {
   MUTE_CHOICES,
   reasonLabel,
   truncate,
+  truncateMrkdwn,
 } from '../../../src/chat/text';
+import fc from 'fast-check';
 
 const NOW = Date.parse('2026-03-01T12:00:00Z');
 
@@ -127,6 +129,43 @@ describe('escapeSlackMrkdwn', () => {
     expect(out).toBe('a&lt;…');
     expect(out.length).toBeLessThanOrEqual(8);
     expect(escapeAndTruncate('a&b', 10)).toBe('a&amp;b');
+  });
+});
+
+describe('truncateMrkdwn', () => {
+  it('keeps text that fits as it is', () => {
+    expect(truncateMrkdwn('<@U0OPS> rotated', 16)).toBe('<@U0OPS> rotated');
+  });
+
+  it('never cuts a mention, link or date token in two', () => {
+    // The cut at 11 would fall inside <@U0OPS>: it moves before the token.
+    expect(truncateMrkdwn('rotated by <@U0OPS> at noon', 15)).toBe('rotated by …');
+    expect(truncateMrkdwn('see <https://x.example|the log> now', 20)).toBe('see …');
+  });
+
+  it('never cuts an entity in two', () => {
+    expect(truncateMrkdwn('id &lt;@U0VICTIM&gt; tail', 7)).toBe('id …');
+  });
+
+  it('ends at a line break when one falls near the cut, so lists lose whole lines', () => {
+    const text = `${'a'.repeat(90)}\n${'b'.repeat(50)}`;
+    expect(truncateMrkdwn(text, 100)).toBe(`${'a'.repeat(90)}\n…`);
+  });
+
+  it('for any escaped text with our own tokens: within the limit, no raw < or > outside whole tokens', () => {
+    const piece = fc.oneof(
+      fc.string({ maxLength: 30 }).map(escapeSlackMrkdwn),
+      fc.constantFrom('<@U0OPS>', '<#C0OPS>', '<https://x.example|log>', '\n', '&lt;@U0VICTIM&gt;', '😀'),
+    );
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 40 }), fc.integer({ min: 2, max: 300 }), (pieces, max) => {
+        const out = truncateMrkdwn(pieces.join(''), max);
+        expect(out.length).toBeLessThanOrEqual(max);
+        const rest = out.replace(/<(@U0OPS|#C0OPS|https:\/\/x\.example\|log)>/g, '');
+        expect(rest).not.toMatch(/[<>]|&[a-z]*…$/);
+        expect(out).not.toMatch(/[\ud800-\udbff]…$/);
+      }),
+    );
   });
 });
 
