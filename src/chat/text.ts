@@ -179,20 +179,40 @@ function plural(n: number, unit: string): string {
  * "2 hours ago". Returns '' when the date cannot be parsed.
  */
 export function formatCountdown(deadlineIso: string, nowMs: number): string {
+  const span = countdownSpan(deadlineIso, nowMs);
+  if (span === undefined) return '';
+  if (span.units.length === 0) return span.future ? 'in less than a minute' : 'less than a minute ago';
+  const text = span.units.map(([n, unit]) => plural(n, unit)).join(' ');
+  return span.future ? `in ${text}` : `${text} ago`;
+}
+
+export type CountdownUnit = 'day' | 'hour' | 'minute';
+
+/**
+ * The time between now and a deadline as its two largest whole units, rounded down, leaving out a
+ * zero second unit ("2 days", "3 hours 5 minutes"); no units under a minute; undefined for a date
+ * that does not parse. Every locale words the same span (i18n/alert-words.ts).
+ */
+export function countdownSpan(
+  deadlineIso: string,
+  nowMs: number,
+): { future: boolean; units: Array<[number, CountdownUnit]> } | undefined {
   const deadline = Date.parse(deadlineIso);
-  if (Number.isNaN(deadline) || !Number.isFinite(nowMs)) return '';
+  if (Number.isNaN(deadline) || !Number.isFinite(nowMs)) return undefined;
   const diff = deadline - nowMs;
   const abs = Math.abs(diff);
-  if (abs < MINUTE) return diff >= 0 ? 'in less than a minute' : 'less than a minute ago';
+  const future = diff >= 0;
+  if (abs < MINUTE) return { future, units: [] };
   const days = Math.floor(abs / DAY);
   const hours = Math.floor((abs % DAY) / HOUR);
   const minutes = Math.floor((abs % HOUR) / MINUTE);
-  let span: string;
-  if (days > 0) span = hours > 0 ? `${plural(days, 'day')} ${plural(hours, 'hour')}` : plural(days, 'day');
-  else if (hours > 0)
-    span = minutes > 0 ? `${plural(hours, 'hour')} ${plural(minutes, 'minute')}` : plural(hours, 'hour');
-  else span = plural(minutes, 'minute');
-  return diff >= 0 ? `in ${span}` : `${span} ago`;
+  const all: Array<[number, CountdownUnit]> = [
+    [days, 'day'],
+    [hours, 'hour'],
+    [minutes, 'minute'],
+  ];
+  const first = all.findIndex(([n]) => n > 0); // some unit is, at a minute or more
+  return { future, units: all.slice(first, first + 2).filter(([n], i) => i === 0 || n > 0) };
 }
 
 /** "2026-03-08 11:59 UTC"; for plain-text places where Slack date formatting does not work. */

@@ -3,6 +3,8 @@ import type { ActionName } from '../../remediation/actions';
 import type { NotifyReason } from '../message';
 import {
   cloudLabel,
+  countdownSpan,
+  type CountdownUnit,
   describeEvent,
   formatCountdown,
   kindLabel,
@@ -216,25 +218,15 @@ const ZH_SOURCE: Record<EventSource, string> = {
   'alibaba.reconcile': 'KMS 定期核对（未收到事件）',
 };
 
-const MINUTE = 60_000;
-const HOUR = 60 * MINUTE;
-const DAY = 24 * HOUR;
+const ZH_UNIT: Record<CountdownUnit, string> = { day: '天', hour: '小时', minute: '分钟' };
 
-/** The same rounding as formatCountdown in ../text (two largest units, rounded down), in Chinese. */
+/** formatCountdown's span (../text), in Chinese. */
 function zhCountdown(deadlineIso: string, nowMs: number): string {
-  const deadline = Date.parse(deadlineIso);
-  if (Number.isNaN(deadline) || !Number.isFinite(nowMs)) return '';
-  const diff = deadline - nowMs;
-  const abs = Math.abs(diff);
-  if (abs < MINUTE) return diff >= 0 ? '不到一分钟后' : '不到一分钟前';
-  const days = Math.floor(abs / DAY);
-  const hours = Math.floor((abs % DAY) / HOUR);
-  const minutes = Math.floor((abs % HOUR) / MINUTE);
-  let span: string;
-  if (days > 0) span = hours > 0 ? `${days} 天 ${hours} 小时` : `${days} 天`;
-  else if (hours > 0) span = minutes > 0 ? `${hours} 小时 ${minutes} 分钟` : `${hours} 小时`;
-  else span = `${minutes} 分钟`;
-  return diff >= 0 ? `${span}后` : `${span}前`;
+  const span = countdownSpan(deadlineIso, nowMs);
+  if (span === undefined) return '';
+  if (span.units.length === 0) return span.future ? '不到一分钟后' : '不到一分钟前';
+  const text = span.units.map(([n, unit]) => `${n} ${ZH_UNIT[unit]}`).join(' ');
+  return span.future ? `${text}后` : `${text}前`;
 }
 
 const ZH: AlertWords = {
