@@ -66,7 +66,7 @@ import { createReconcileWorker } from '../handlers/jobs/reconcile-worker';
 // eslint-disable-next-line no-restricted-imports
 import { createRemindWorker } from '../handlers/jobs/remind-worker';
 // --- DingTalk: robot delivery, action pages, robot commands: issue 5
-import type { DingTalkOutbox } from './alerting/pipeline';
+import type { DingTalkOutbox, GroupStage } from './alerting/pipeline';
 import { DingTalkBudget } from './chat/dingtalk/dingtalk-budget';
 import { DingTalkSender, robotIdOf } from './chat/dingtalk/dingtalk-sender';
 import { createSessionReplier } from './chat/dingtalk/session-reply';
@@ -232,7 +232,11 @@ export async function startBot(config: Config, opts: StartOptions = {}): Promise
   const reconcileQueue = createReconcileQueue(bullConnection, config.key_prefix);
   reconcileQueue.on('error', (err) => logger.debug({ err: { message: err.message } }, 'reconcile queue error'));
   const summaryQueue = createSummaryQueue(bullConnection, config.key_prefix);
-  const refreshSummary = (summaryId: string) => summaryScheduler(summaryQueue).schedule(summaryId, clock.now(), { started: false, groupWait: 0, groupInterval: 2000 });
+  const summaryFlushes = summaryScheduler(summaryQueue);
+  /** Flushes a running summary again at the end of its interval: after a member's later event or a repeat. */
+  const flushSummaryAfter = (summaryId: string, groupInterval: number) =>
+    summaryFlushes.schedule(summaryId, clock.now(), { started: false, groupWait: 0, groupInterval });
+  const refreshSummary = (summaryId: string) => flushSummaryAfter(summaryId, 2000);
   summaryQueue.on('error', (err) => logger.debug({ err: { message: err.message } }, 'summary queue error'));
   const allQueues: Queue[] = [notifyQueue, remediateQueue, remindQueue, reconcileQueue, summaryQueue, muteExpiryQueue, ...(deliverQueue ? [deliverQueue] : [])];
   const dingtalkOutbox: DingTalkOutbox | undefined =
@@ -416,7 +420,7 @@ export async function startBot(config: Config, opts: StartOptions = {}): Promise
       await Promise.all([remindWorker.close(), reconcileWorker.close(), muteExpiryWorker.close()]);
     };
     // Storming groups become one summary message each, flushed by the summary queue.
-    const groups = { arrive: (a: Parameters<GroupStore['arrive']>[0]) => groupStore.arrive(a), create: (s: Parameters<GroupStore['create']>[0]) => groupStore.create(s), ...summaryScheduler(summaryQueue) };
+    const groups: GroupStage = { arrive: (a) => groupStore.arrive(a), create: (s) => groupStore.create(s), schedule: summaryFlushes.schedule };
     summaryWorker = createSummaryWorker(
       {
         groups: groupStore,
@@ -439,8 +443,7 @@ export async function startBot(config: Config, opts: StartOptions = {}): Promise
             }
           : {}),
         refreshSoon: refreshSummary,
-        flushLater: (summaryId: string, groupInterval: number) =>
-          summaryScheduler(summaryQueue).schedule(summaryId, clock.now(), { started: false, groupWait: 0, groupInterval }),
+        flushLater: flushSummaryAfter,
         clock,
         logger,
       },
