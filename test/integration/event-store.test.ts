@@ -9,22 +9,11 @@ import { createMetrics } from '../../src/ops/metrics';
 import { createNotifyQueue, notifyJobId, type NotifyJob } from '../../src/queue/queues';
 import { ReadyMover } from '../../src/queue/ready-mover';
 import type { SecretEvent } from '../../src/events/secret-event';
+import { awsEvent } from '../fixtures/secret-events';
 import { cleanupPrefix, REDIS_URL, uniquePrefix } from '../e2e/harness';
 
 function event(sourceId: string): SecretEvent {
-  return {
-    provider: 'aws',
-    source: 'aws.eventbridge',
-    account: '111122223333',
-    region: 'eu-west-1',
-    secretId: 'arn:aws:secretsmanager:eu-west-1:111122223333:secret:prod/pg-AbC123',
-    secretName: 'prod/pg',
-    kind: 'rotation.failed',
-    severity: 'critical',
-    occurredAt: '2026-03-01T02:17:48.000Z',
-    sourceEventName: 'RotationFailed',
-    sourceId,
-  };
+  return awsEvent('rotation.failed', { occurredAt: '2026-03-01T02:17:48.000Z', sourceId });
 }
 
 describe('EventStore with real Redis', () => {
@@ -53,7 +42,9 @@ describe('EventStore with real Redis', () => {
     const clients = Array.from({ length: 5 }, () => new Redis(REDIS_URL));
     try {
       const stores = clients.map((c) => new EventStore(c, createKeys(prefix), 60_000, systemClock));
-      const results = await Promise.all(stores.flatMap((s) => [s.accept(event('aws:dup-2')), s.accept(event('aws:dup-2'))]));
+      const results = await Promise.all(
+        stores.flatMap((s) => [s.accept(event('aws:dup-2')), s.accept(event('aws:dup-2'))]),
+      );
       expect(results.filter((r) => r.status === 'accepted')).toHaveLength(1);
     } finally {
       clients.forEach((c) => c.disconnect());
@@ -88,7 +79,8 @@ describe('EventStore with real Redis', () => {
       expect((await redis.lrange(`${prefix}:evt:ready`, 0, -1)).filter((k) => k === key)).toHaveLength(1);
       const mover = new ReadyMover(store, queue, new Redis(REDIS_URL), logger);
       mover.start();
-      for (let i = 0; i < 100 && !(await queue.getJob(notifyJobId(key))); i++) await new Promise((r) => setTimeout(r, 20));
+      for (let i = 0; i < 100 && !(await queue.getJob(notifyJobId(key))); i++)
+        await new Promise((r) => setTimeout(r, 20));
       await mover.stop();
       expect(await redis.llen(`${prefix}:evt:ready`)).toBe(0);
       const job = await queue.getJob(notifyJobId(key));
@@ -102,9 +94,17 @@ describe('EventStore with real Redis', () => {
   });
 
   it('Redis unreachable: accept fails with a retryable STORE.UNAVAILABLE (the handler answers 503)', async () => {
-    const dead = new Redis('redis://127.0.0.1:1', { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    const dead = new Redis('redis://127.0.0.1:1', {
+      lazyConnect: true,
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 0,
+      retryStrategy: () => null,
+    });
     const deadStore = new EventStore(dead, createKeys(prefix), 60_000, systemClock);
-    await expect(deadStore.accept(event('aws:dead-1'))).rejects.toMatchObject({ code: 'STORE.UNAVAILABLE', retryable: true });
+    await expect(deadStore.accept(event('aws:dead-1'))).rejects.toMatchObject({
+      code: 'STORE.UNAVAILABLE',
+      retryable: true,
+    });
     dead.disconnect();
   });
 });

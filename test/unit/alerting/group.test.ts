@@ -1,4 +1,13 @@
-import { groupIdOf, groupLabelsOf, membersAtFlush, nextFlush, pageEntries, summaryFingerprint, summaryMessageOf, type SummaryState } from '../../../src/alerting/group';
+import {
+  groupIdOf,
+  groupLabelsOf,
+  membersAtFlush,
+  nextFlush,
+  pageEntries,
+  summaryFingerprint,
+  summaryMessageOf,
+  type SummaryState,
+} from '../../../src/alerting/group';
 import type { Incident } from '../../../src/alerting/lifecycle';
 import type { Mute } from '../../../src/alerting/mute';
 import type { EventKind, SecretEvent } from '../../../src/events/secret-event';
@@ -39,11 +48,29 @@ function incident(name: string, over: Partial<Incident> = {}, ev: Partial<Secret
   };
 }
 
-const STATE: SummaryState = { id: 's1', groupId: 'g1', route: 'root', labels: {}, createdAt: '2026-03-01T02:59:00Z', threshold: 5, groupInterval: 10_000 };
+const STATE: SummaryState = {
+  id: 's1',
+  groupId: 'g1',
+  route: 'root',
+  labels: {},
+  createdAt: '2026-03-01T02:59:00Z',
+  threshold: 5,
+  groupInterval: 10_000,
+};
 
 describe('groupLabelsOf / groupIdOf', () => {
   it('takes one label per group_by field, the secret by its display name', () => {
-    expect(groupLabelsOf(event('db/a'), ['provider', 'account', 'region', 'kind', 'secretType', 'severity', 'secret'])).toEqual({
+    expect(
+      groupLabelsOf(event('db/a'), [
+        'provider',
+        'account',
+        'region',
+        'kind',
+        'secretType',
+        'severity',
+        'secret',
+      ]),
+    ).toEqual({
       provider: 'alibaba',
       account: '1234567890123456',
       region: 'cn-shanghai',
@@ -58,21 +85,33 @@ describe('groupLabelsOf / groupIdOf', () => {
     const by = ['account', 'region', 'kind'] as const;
     const a = groupIdOf('slack:C1', 'root', groupLabelsOf(event('a'), by));
     expect(groupIdOf('slack:C1', 'root', groupLabelsOf(event('b'), by))).toBe(a);
-    expect(groupIdOf('slack:C1', 'root', groupLabelsOf(event('b', { region: 'cn-hangzhou' }), by))).not.toBe(a);
+    expect(groupIdOf('slack:C1', 'root', groupLabelsOf(event('b', { region: 'cn-hangzhou' }), by))).not.toBe(
+      a,
+    );
     expect(groupIdOf('slack:C2', 'root', groupLabelsOf(event('b'), by))).not.toBe(a);
     expect(groupIdOf('slack:C1', 'prod', groupLabelsOf(event('b'), by))).not.toBe(a);
-    expect(groupIdOf('slack:C1', 'root', groupLabelsOf(event('b', { kind: 'deletion.scheduled' }), by))).not.toBe(a);
+    expect(
+      groupIdOf('slack:C1', 'root', groupLabelsOf(event('b', { kind: 'deletion.scheduled' }), by)),
+    ).not.toBe(a);
   });
 
   it('does not depend on the order of group_by', () => {
-    expect(groupIdOf('d', 'r', groupLabelsOf(event('a'), ['kind', 'region']))).toBe(groupIdOf('d', 'r', groupLabelsOf(event('a'), ['region', 'kind'])));
+    expect(groupIdOf('d', 'r', groupLabelsOf(event('a'), ['kind', 'region']))).toBe(
+      groupIdOf('d', 'r', groupLabelsOf(event('a'), ['region', 'kind'])),
+    );
   });
 });
 
 describe('nextFlush', () => {
   it('flushes a new summary after group_wait, as bucket 0', () => {
-    expect(nextFlush(NOW, { started: true, groupWait: 0, groupInterval: 10_000 })).toEqual({ bucket: 0, at: NOW });
-    expect(nextFlush(NOW, { started: true, groupWait: 3000, groupInterval: 10_000 })).toEqual({ bucket: 0, at: NOW + 3000 });
+    expect(nextFlush(NOW, { started: true, groupWait: 0, groupInterval: 10_000 })).toEqual({
+      bucket: 0,
+      at: NOW,
+    });
+    expect(nextFlush(NOW, { started: true, groupWait: 3000, groupInterval: 10_000 })).toEqual({
+      bucket: 0,
+      at: NOW + 3000,
+    });
   });
 
   it('gives every arrival within one interval the same flush, at the interval end', () => {
@@ -81,25 +120,46 @@ describe('nextFlush', () => {
     expect(a).toEqual(b);
     expect(a.at).toBeGreaterThan(NOW + 9_998);
     expect(a.at - (NOW + 1)).toBeLessThanOrEqual(10_000);
-    expect(nextFlush(NOW + 10_000, { started: false, groupWait: 0, groupInterval: 10_000 }).bucket).toBe(a.bucket + 1);
+    expect(nextFlush(NOW + 10_000, { started: false, groupWait: 0, groupInterval: 10_000 }).bucket).toBe(
+      a.bucket + 1,
+    );
   });
 });
 
 describe('summaryMessageOf', () => {
   it('counts open and resolved members and names the shared kind, type and place', () => {
-    const members = membersAtFlush([incident('a'), incident('b'), incident('c', { status: 'resolved' })], [], NOW);
+    const members = membersAtFlush(
+      [incident('a'), incident('b'), incident('c', { status: 'resolved' })],
+      [],
+      NOW,
+    );
     const msg = summaryMessageOf(STATE, members, NOW);
     expect(msg.counts).toEqual({ total: 3, open: 2, resolved: 1, muted: 0 });
-    expect(msg).toMatchObject({ status: 'open', kind: 'rotation.failed', secretType: 'ECS', region: 'cn-shanghai', account: '1234567890123456', provider: 'alibaba' });
+    expect(msg).toMatchObject({
+      status: 'open',
+      kind: 'rotation.failed',
+      secretType: 'ECS',
+      region: 'cn-shanghai',
+      account: '1234567890123456',
+      provider: 'alibaba',
+    });
     expect(msg.sample.map((e) => e.name)).toEqual(['a', 'b']);
     expect(msg.why).toEqual({ threshold: 5, groupInterval: 10_000 });
   });
 
   it('offers Retry rotation for the open rotation failures only, and nothing once all resolved', () => {
-    const msg = summaryMessageOf(STATE, membersAtFlush([incident('a'), incident('b'), incident('c', { status: 'resolved' })], [], NOW), NOW);
+    const msg = summaryMessageOf(
+      STATE,
+      membersAtFlush([incident('a'), incident('b'), incident('c', { status: 'resolved' })], [], NOW),
+      NOW,
+    );
     expect(msg.actions).toEqual(['retryRotation']);
     expect(msg.actionable).toEqual({ retryRotation: 2 });
-    const done = summaryMessageOf(STATE, membersAtFlush([incident('a', { status: 'resolved' })], [], NOW), NOW);
+    const done = summaryMessageOf(
+      STATE,
+      membersAtFlush([incident('a', { status: 'resolved' })], [], NOW),
+      NOW,
+    );
     expect(done.status).toBe('resolved');
     expect(done.actions).toEqual([]);
   });
@@ -131,29 +191,56 @@ describe('summaryMessageOf', () => {
     expect(msg.sample.map((e) => e.name)).toEqual(['a']);
     expect(msg.actionable).toEqual({ retryRotation: 1 });
     // After the mute ends the member shows again.
-    const later = summaryMessageOf(STATE, membersAtFlush([incident('a'), incident('b')], [mute], Date.parse('2026-03-01T06:00:00Z')), NOW);
+    const later = summaryMessageOf(
+      STATE,
+      membersAtFlush([incident('a'), incident('b')], [mute], Date.parse('2026-03-01T06:00:00Z')),
+      NOW,
+    );
     expect(later.counts.muted).toBe(0);
   });
 
   it('changes its fingerprint when a count or a remediation step moves, and only then', () => {
     const base = [incident('a'), incident('b')];
-    const fp = (list: Incident[]) => summaryFingerprint(summaryMessageOf(STATE, membersAtFlush(list, [], NOW), NOW + 1));
+    const fp = (list: Incident[]) =>
+      summaryFingerprint(summaryMessageOf(STATE, membersAtFlush(list, [], NOW), NOW + 1));
     expect(fp(base)).toBe(fp([incident('a'), incident('b')]));
     expect(fp([incident('a'), incident('b', { status: 'resolved' })])).not.toBe(fp(base));
-    const asked = { action: 'retryRotation' as const, jobId: 'j', requestedBy: 'U1', requestedAt: '2026-03-01T03:00:00Z', updatedAt: '2026-03-01T03:00:00Z', forEvent: 'x' };
+    const asked = {
+      action: 'retryRotation' as const,
+      jobId: 'j',
+      requestedBy: 'U1',
+      requestedAt: '2026-03-01T03:00:00Z',
+      updatedAt: '2026-03-01T03:00:00Z',
+      forEvent: 'x',
+    };
     const requested = fp([incident('a', { remediation: { ...asked, state: 'requested' } }), incident('b')]);
     expect(requested).not.toBe(fp(base));
-    expect(fp([incident('a', { remediation: { ...asked, state: 'succeeded' } }), incident('b')])).not.toBe(requested);
+    expect(fp([incident('a', { remediation: { ...asked, state: 'succeeded' } }), incident('b')])).not.toBe(
+      requested,
+    );
   });
 
-  it('counts the members\' remediations by state, naming who asked last', () => {
-    const asked = { action: 'retryRotation' as const, jobId: 'j', requestedAt: '2026-03-01T03:00:00Z', updatedAt: '2026-03-01T03:00:00Z', forEvent: 'x' };
+  it("counts the members' remediations by state, naming who asked last", () => {
+    const asked = {
+      action: 'retryRotation' as const,
+      jobId: 'j',
+      requestedAt: '2026-03-01T03:00:00Z',
+      updatedAt: '2026-03-01T03:00:00Z',
+      forEvent: 'x',
+    };
     const msg = summaryMessageOf(
       STATE,
       membersAtFlush(
         [
           incident('a', { remediation: { ...asked, requestedBy: 'U1', state: 'running' } }),
-          incident('b', { remediation: { ...asked, requestedBy: 'U2', requestedAt: '2026-03-01T03:00:01Z', state: 'failed' } }),
+          incident('b', {
+            remediation: {
+              ...asked,
+              requestedBy: 'U2',
+              requestedAt: '2026-03-01T03:00:01Z',
+              state: 'failed',
+            },
+          }),
           incident('c'),
         ],
         [],
@@ -177,6 +264,10 @@ describe('pageEntries', () => {
   });
 
   it('still places an entry longer than a page, alone', () => {
-    expect(pageEntries(['a', 'b'.repeat(50), 'c'], (e) => e.length, 10, 20)).toEqual([['a'], ['b'.repeat(50)], ['c']]);
+    expect(pageEntries(['a', 'b'.repeat(50), 'c'], (e) => e.length, 10, 20)).toEqual([
+      ['a'],
+      ['b'.repeat(50)],
+      ['c'],
+    ]);
   });
 });

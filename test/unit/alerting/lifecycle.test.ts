@@ -1,25 +1,24 @@
-import { incidentKeyOf, LATE_FOLLOW_UP_MS, shouldNotify, type Incident } from '../../../src/alerting/lifecycle';
+import {
+  incidentKeyOf,
+  LATE_FOLLOW_UP_MS,
+  shouldNotify,
+  type Incident,
+} from '../../../src/alerting/lifecycle';
 import type { EventKind, SecretEvent } from '../../../src/events/secret-event';
+import { awsEvent } from '../../fixtures/secret-events';
 
 const T0 = Date.parse('2026-03-01T10:00:00Z');
 let seq = 0;
 
 function ev(kind: EventKind, minutes = 0, over: Partial<SecretEvent> = {}): SecretEvent {
   seq += 1;
-  return {
-    provider: 'aws',
-    source: 'aws.eventbridge',
-    account: '111122223333',
-    region: 'eu-west-1',
-    secretId: 'arn:aws:secretsmanager:eu-west-1:111122223333:secret:prod/pg-AbC123',
-    secretName: 'prod/pg',
-    kind,
+  return awsEvent(kind, {
     severity: kind === 'rotation.failed' ? 'critical' : kind === 'deletion.scheduled' ? 'warning' : 'info',
     occurredAt: new Date(T0 + minutes * 60_000).toISOString(),
     sourceEventName: kind,
     sourceId: `aws:${seq}`,
     ...over,
-  };
+  });
 }
 
 /** Feeds events through shouldNotify like the pipeline does, returning each reason and the final incident. */
@@ -37,13 +36,38 @@ function run(events: SecretEvent[], gapMs = 60_000): { reasons: string[]; incide
 describe('shouldNotify: one incident, one message', () => {
   it.each<[string, EventKind[], string[], 'open' | 'resolved']>([
     ['a failure opens an incident', ['rotation.failed'], ['first'], 'open'],
-    ['a success after a failure resolves it', ['rotation.failed', 'rotation.succeeded'], ['first', 'resolved'], 'resolved'],
-    ['started → failed → retried → succeeded stays one incident', ['rotation.started', 'rotation.failed', 'rotation.requested', 'rotation.succeeded'], ['first', 'changed', 'changed', 'resolved'], 'resolved'],
-    ['deletion scheduled → cancelled', ['deletion.scheduled', 'deletion.cancelled'], ['first', 'resolved'], 'resolved'],
-    ['deletion scheduled → read while pending → permanently deleted', ['deletion.scheduled', 'access.pending-deletion', 'deletion.completed'], ['first', 'changed', 'resolved'], 'resolved'],
+    [
+      'a success after a failure resolves it',
+      ['rotation.failed', 'rotation.succeeded'],
+      ['first', 'resolved'],
+      'resolved',
+    ],
+    [
+      'started → failed → retried → succeeded stays one incident',
+      ['rotation.started', 'rotation.failed', 'rotation.requested', 'rotation.succeeded'],
+      ['first', 'changed', 'changed', 'resolved'],
+      'resolved',
+    ],
+    [
+      'deletion scheduled → cancelled',
+      ['deletion.scheduled', 'deletion.cancelled'],
+      ['first', 'resolved'],
+      'resolved',
+    ],
+    [
+      'deletion scheduled → read while pending → permanently deleted',
+      ['deletion.scheduled', 'access.pending-deletion', 'deletion.completed'],
+      ['first', 'changed', 'resolved'],
+      'resolved',
+    ],
     ['a lone success is shown as already resolved', ['rotation.succeeded'], ['first'], 'resolved'],
     ['a forced deletion is final at once', ['deletion.forced'], ['first'], 'resolved'],
-    ['label update right after success joins the resolved thread', ['rotation.failed', 'rotation.succeeded', 'rotation.label-updated'], ['first', 'resolved', 'changed'], 'resolved'],
+    [
+      'label update right after success joins the resolved thread',
+      ['rotation.failed', 'rotation.succeeded', 'rotation.label-updated'],
+      ['first', 'resolved', 'changed'],
+      'resolved',
+    ],
   ])('%s', (_name, kinds, reasons, status) => {
     const r = run(kinds.map((k, i) => ev(k, i)));
     expect(r.reasons).toEqual(reasons);
@@ -90,8 +114,12 @@ describe('shouldNotify: one incident, one message', () => {
   it('rotation and deletion of the same secret are separate incidents; other secrets too', () => {
     expect(incidentKeyOf(ev('rotation.failed'))).not.toBe(incidentKeyOf(ev('deletion.scheduled')));
     expect(incidentKeyOf(ev('rotation.failed'))).toBe(incidentKeyOf(ev('rotation.succeeded')));
-    expect(incidentKeyOf(ev('rotation.failed'))).not.toBe(incidentKeyOf(ev('rotation.failed', 0, { secretId: 'other' })));
-    expect(incidentKeyOf(ev('rotation.failed'))).not.toBe(incidentKeyOf(ev('rotation.failed', 0, { account: '999999999999' })));
+    expect(incidentKeyOf(ev('rotation.failed'))).not.toBe(
+      incidentKeyOf(ev('rotation.failed', 0, { secretId: 'other' })),
+    );
+    expect(incidentKeyOf(ev('rotation.failed'))).not.toBe(
+      incidentKeyOf(ev('rotation.failed', 0, { account: '999999999999' })),
+    );
   });
 
   it('incident ids are derived, not random, and usable as BullMQ job ids', () => {

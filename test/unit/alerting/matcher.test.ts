@@ -10,23 +10,10 @@ import {
   type EventMatcher,
 } from '../../../src/alerting/matcher';
 import type { SecretEvent } from '../../../src/events/secret-event';
+import { AWS_SECRET_ARN as ARN, awsEvent } from '../../fixtures/secret-events';
 
-const ARN = 'arn:aws:secretsmanager:eu-west-1:111122223333:secret:prod/pg-AbC123';
-
-const event = (over: Partial<SecretEvent> = {}): SecretEvent => ({
-  provider: 'aws',
-  source: 'aws.eventbridge',
-  account: '111122223333',
-  region: 'eu-west-1',
-  secretId: ARN,
-  secretName: 'prod/pg',
-  kind: 'rotation.failed',
-  severity: 'critical',
-  occurredAt: '2026-03-01T11:00:00Z',
-  sourceEventName: 'RotationFailed',
-  sourceId: 'aws:1',
-  ...over,
-});
+const event = (over: Partial<SecretEvent> = {}): SecretEvent =>
+  awsEvent('rotation.failed', { occurredAt: '2026-03-01T11:00:00Z', sourceId: 'aws:1', ...over });
 
 describe('matchesEvent: one matcher for routes and mutes', () => {
   const cases: Array<[string, EventMatcher, Partial<SecretEvent>, boolean]> = [

@@ -1,24 +1,13 @@
 import { findMute, isActive, parseMuteFilters, type Mute } from '../../../src/alerting/mute';
 import { incidentKeyOf } from '../../../src/alerting/lifecycle';
 import type { SecretEvent } from '../../../src/events/secret-event';
+import { AWS_SECRET_ARN, awsEvent } from '../../fixtures/secret-events';
 
 const NOW = Date.parse('2026-03-01T12:00:00Z');
 const iso = (ms: number) => new Date(ms).toISOString();
 
-const event = (over: Partial<SecretEvent> = {}): SecretEvent => ({
-  provider: 'aws',
-  source: 'aws.eventbridge',
-  account: '111122223333',
-  region: 'eu-west-1',
-  secretId: 'arn:aws:secretsmanager:eu-west-1:111122223333:secret:prod/pg-AbC123',
-  secretName: 'prod/pg',
-  kind: 'rotation.failed',
-  severity: 'critical',
-  occurredAt: '2026-03-01T11:00:00Z',
-  sourceEventName: 'RotationFailed',
-  sourceId: 'aws:1',
-  ...over,
-});
+const event = (over: Partial<SecretEvent> = {}): SecretEvent =>
+  awsEvent('rotation.failed', { occurredAt: '2026-03-01T11:00:00Z', sourceId: 'aws:1', ...over });
 
 const mute = (match: Mute['match'], over: Partial<Mute> = {}): Mute => ({
   id: 'm1',
@@ -37,7 +26,7 @@ describe('findMute', () => {
     ['another name', mute({ secret: 'prod/mysql' }), event(), false],
     [
       'the full ARN',
-      mute({ secret: 'arn:aws:secretsmanager:eu-west-1:111122223333:secret:prod/pg-AbC123' }),
+      mute({ secret: AWS_SECRET_ARN }),
       event(),
       true,
     ],

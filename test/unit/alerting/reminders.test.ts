@@ -9,6 +9,7 @@ import {
   type FollowUpSettings,
 } from '../../../src/alerting/reminders';
 import type { EventKind, SecretEvent } from '../../../src/events/secret-event';
+import { awsEvent } from '../../fixtures/secret-events';
 import { ManualClock } from '../../../src/ops/clock';
 
 const H = 3_600_000;
@@ -21,14 +22,7 @@ const iso = (ms: number) => new Date(ms).toISOString();
 let seq = 0;
 function event(kind: EventKind, clock: ManualClock, over: Partial<SecretEvent> = {}): SecretEvent {
   seq += 1;
-  return {
-    provider: 'aws',
-    source: 'aws.eventbridge',
-    account: '111122223333',
-    region: 'eu-west-1',
-    secretId: 'arn:aws:secretsmanager:eu-west-1:111122223333:secret:prod/pg-AbC123',
-    secretName: 'prod/pg',
-    kind,
+  return awsEvent(kind, {
     severity: kind.startsWith('rotation') ? 'critical' : 'warning',
     occurredAt: iso(clock.now()),
     sourceEventName: kind,
@@ -37,7 +31,7 @@ function event(kind: EventKind, clock: ManualClock, over: Partial<SecretEvent> =
       ? { deletionDate: iso(DELETION) }
       : {}),
     ...over,
-  };
+  });
 }
 
 /** Runs events through the lifecycle as the pipeline does; `shown` gives the incident a Slack message. */

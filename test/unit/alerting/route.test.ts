@@ -8,6 +8,7 @@ import {
   type RouteDefaults,
 } from '../../../src/alerting/route';
 import type { SecretEvent } from '../../../src/events/secret-event';
+import { awsEvent } from '../../fixtures/secret-events';
 
 const HOUR = 3_600_000;
 const DEFAULTS: RouteDefaults = {
@@ -16,20 +17,8 @@ const DEFAULTS: RouteDefaults = {
   repeatInterval: 4 * HOUR,
 };
 
-const event = (over: Partial<SecretEvent> = {}): SecretEvent => ({
-  provider: 'aws',
-  source: 'aws.eventbridge',
-  account: '111122223333',
-  region: 'eu-west-1',
-  secretId: 'arn:aws:secretsmanager:eu-west-1:111122223333:secret:prod/pg-AbC123',
-  secretName: 'prod/pg',
-  kind: 'rotation.failed',
-  severity: 'critical',
-  occurredAt: '2026-03-01T11:00:00Z',
-  sourceEventName: 'RotationFailed',
-  sourceId: 'aws:1',
-  ...over,
-});
+const event = (over: Partial<SecretEvent> = {}): SecretEvent =>
+  awsEvent('rotation.failed', { occurredAt: '2026-03-01T11:00:00Z', sourceId: 'aws:1', ...over });
 
 /** Where it goes, as "platform:target@route". */
 const where = (ds: Destination[]) =>

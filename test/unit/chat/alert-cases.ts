@@ -1,7 +1,7 @@
-import type { EventKind, SecretEvent } from '../../../src/events/secret-event';
+import type { SecretEvent } from '../../../src/events/secret-event';
 import type { AlertMessage, AlertStatus, AlertTimelineEntry, NotifyReason } from '../../../src/chat/message';
 import { consoleUrl } from '../../../src/chat/console-url';
-import { severityOf } from '../../../src/events/event-severity';
+import { alibabaEvent as alibaba, awsEvent as aws } from '../../fixtures/secret-events';
 import { actionsFor } from '../../../src/remediation/actions';
 
 /** Alert messages shared by the Slack and DingTalk renderer tests (pure renderers, fixed clock). */
@@ -9,41 +9,8 @@ import { actionsFor } from '../../../src/remediation/actions';
 /** Fixed render time: renderers are pure and never read the clock. */
 export const NOW = Date.parse('2026-03-01T12:00:00Z');
 
-
-export function aws(kind: EventKind, over: Partial<SecretEvent> = {}): SecretEvent {
-  return {
-    provider: 'aws',
-    source: 'aws.eventbridge',
-    account: '111122223333',
-    region: 'eu-west-1',
-    secretId: 'arn:aws:secretsmanager:eu-west-1:111122223333:secret:prod/pg-AbCdEf',
-    secretName: 'prod/pg',
-    kind,
-    severity: severityOf(kind),
-    occurredAt: '2026-03-01T11:58:00Z',
-    sourceEventName: 'RotationFailed',
-    sourceId: `aws-${kind}`,
-    ...over,
-  };
-}
-
-export function alibaba(kind: EventKind, over: Partial<SecretEvent> = {}): SecretEvent {
-  return {
-    provider: 'alibaba',
-    source: 'alibaba.cloudmonitor',
-    account: '1234567890123456',
-    region: 'cn-hangzhou',
-    secretId: 'acs:kms:cn-hangzhou:1234567890123456:secret/rds-orders',
-    secretName: 'rds-orders',
-    secretType: 'Rds',
-    kind,
-    severity: severityOf(kind),
-    occurredAt: '2026-03-01T11:58:00Z',
-    sourceEventName: 'Secret:RotateSecret:Failure',
-    sourceId: `ali-${kind}`,
-    ...over,
-  };
-}
+/** The shared test events (test/fixtures/secret-events.ts), by their short names here. */
+export { aws, alibaba };
 
 export function message(
   event: SecretEvent,
@@ -121,7 +88,10 @@ export const BASE_CASES: Record<string, AlertMessage> = {
     aws('rotation.overdue', {
       source: 'aws.reconcile',
       sourceEventName: 'ListSecrets',
-      failure: { message: 'Rotation was due by 2026-02-27 10:00 UTC and has not happened (last rotated 2026-01-28 10:00 UTC).' },
+      failure: {
+        message:
+          'Rotation was due by 2026-02-27 10:00 UTC and has not happened (last rotated 2026-01-28 10:00 UTC).',
+      },
     }),
   ),
   'aws-test-rotation-started': message(
