@@ -8,8 +8,16 @@
  */
 import { BotError, type ErrorCode } from '../ops/errors';
 import type { Provider } from '../events/secret-event';
+import {
+  cloudErrorWords,
+  GENERIC_ROTATION_EXPLANATION,
+  type CloudExplanation,
+  type CloudFailureKind as Kind,
+  type CloudOperation,
+} from '../chat/i18n/cloud-error-words';
+import type { Locale } from '../chat/i18n/locale';
 
-export type CloudOperation = 'RotateSecret' | 'RestoreSecret' | 'DescribeSecret' | 'ListSecrets';
+export { GENERIC_ROTATION_EXPLANATION, type CloudExplanation, type CloudOperation };
 
 export interface CloudErrorContext {
   provider: Provider;
@@ -22,7 +30,10 @@ export interface CloudErrorContext {
 
 export class CloudError extends BotError {
   readonly provider: Provider;
-  readonly operation: CloudOperation;
+  /** Absent when no call was made (the cloud's actions are off). */
+  readonly operation?: CloudOperation;
+  /** What went wrong as plain data, said in each chat locale by chat/i18n/cloud-error-words.ts. */
+  readonly explanation?: CloudExplanation;
   /** The cloud's own error code (`ThrottlingException`, `Forbidden.ResourceNotFound`), without the Alibaba SDK's "Error" suffix. */
   readonly cloudCode?: string;
   /** The cloud's own message, with anything credential-like removed. */
@@ -37,7 +48,8 @@ export class CloudError extends BotError {
       retryable: boolean;
       userMessage: string;
       provider: Provider;
-      operation: CloudOperation;
+      operation?: CloudOperation;
+      explanation?: CloudExplanation;
       cloudCode?: string;
       cloudMessage?: string;
       requestId?: string;
@@ -48,11 +60,22 @@ export class CloudError extends BotError {
     this.name = 'CloudError';
     this.provider = opts.provider;
     this.operation = opts.operation;
+    this.explanation = opts.explanation;
     this.cloudCode = opts.cloudCode;
     this.cloudMessage = opts.cloudMessage;
     this.requestId = opts.requestId;
     this.httpStatus = opts.httpStatus;
   }
+}
+
+/**
+ * What to tell people in chat about `e`, in `locale`: a cloud failure in that locale's words, any
+ * other error's own `userMessage`; undefined when it has none (the caller says "internal error").
+ */
+export function userMessageIn(e: BotError, locale: Locale = 'en'): string | undefined {
+  return e instanceof CloudError && e.explanation
+    ? cloudErrorWords(locale).explain(e.explanation)
+    : e.userMessage;
 }
 
 export function classifyCloudError(err: unknown, ctx: CloudErrorContext): BotError {
@@ -61,17 +84,7 @@ export function classifyCloudError(err: unknown, ctx: CloudErrorContext): BotErr
 }
 
 // ---------------------------------------------------------------------------------------------
-// Plain-words messages
-
-const CLOUD_NAME: Record<Provider, string> = { aws: 'AWS Secrets Manager', alibaba: 'Alibaba Cloud KMS' };
-const POLICY_NAME: Record<Provider, string> = { aws: 'IAM', alibaba: 'RAM' };
-
-const VERB: Record<CloudOperation, string> = {
-  RotateSecret: 'rotate',
-  RestoreSecret: 'restore',
-  DescribeSecret: 'describe',
-  ListSecrets: 'list the secrets in',
-};
+// Plain words: chat/i18n/cloud-error-words.ts says each kind of failure in every locale.
 
 /** `arn:aws:secretsmanager:r:a:secret:prod/pg-AbCdEf` → `prod/pg`; `acs:kms:r:a:secret/prod/pg` → `prod/pg`. */
 export function secretDisplayName(secretId: string): string {
@@ -81,33 +94,6 @@ export function secretDisplayName(secretId: string): string {
   if (ali) return ali[1];
   return secretId;
 }
-
-function where(ctx: CloudErrorContext): string {
-  return `account ${ctx.account || '(unknown)'} (${ctx.region})`;
-}
-
-function subject(ctx: CloudErrorContext): string {
-  return ctx.secretId ? `the secret ${secretDisplayName(ctx.secretId)}` : where(ctx);
-}
-
-export const GENERIC_ROTATION_EXPLANATION =
-  'Alibaba Cloud KMS cannot rotate Generic secrets through RotateSecret: it only rotates managed ' +
-  'secrets (RDS, RAM, ECS, PolarDB, Redis). To rotate a Generic secret, write a new version with ' +
-  'PutSecretValue, or switch it to a managed secret type.';
-
-type Kind =
-  | 'throttled'
-  | 'unavailable'
-  | 'not-found'
-  | 'pending-deletion'
-  | 'rotation-in-progress'
-  | 'no-rotation-configured'
-  | 'wrong-state'
-  | 'access-denied'
-  | 'bad-credentials'
-  | 'no-credentials'
-  | 'unsupported-type'
-  | 'rejected';
 
 const CODE_OF: Record<Kind, ErrorCode> = {
   throttled: 'CLOUD.THROTTLED',
@@ -122,66 +108,52 @@ const CODE_OF: Record<Kind, ErrorCode> = {
   'no-credentials': 'CLOUD.ACCESS_DENIED',
   'unsupported-type': 'CLOUD.UNSUPPORTED',
   rejected: 'CLOUD.REJECTED',
+  'generic-secret': 'CLOUD.UNSUPPORTED',
+  'rotate-while-deleting': 'CLOUD.WRONG_STATE',
+  'provider-disabled': 'CLOUD.UNSUPPORTED',
 };
-
-function plainWords(kind: Kind, ctx: CloudErrorContext): string {
-  const cloud = CLOUD_NAME[ctx.provider];
-  const it = subject(ctx);
-  const name = ctx.secretId ? secretDisplayName(ctx.secretId) : '';
-  const verb = VERB[ctx.operation];
-  const target = ctx.secretId ? `${verb} ${name} in ${where(ctx)}` : `${verb} ${where(ctx)}`;
-  switch (kind) {
-    case 'throttled':
-      return `${cloud} is throttling the bot's requests right now; the bot will retry shortly.`;
-    case 'unavailable':
-      return `${cloud} could not be reached or failed on its side; the bot will retry shortly.`;
-    case 'not-found':
-      return ctx.secretId
-        ? `The secret ${name} no longer exists in ${where(ctx)}.`
-        : `${cloud} found nothing to list in ${where(ctx)}.`;
-    case 'pending-deletion':
-      return `The secret ${name} is scheduled for deletion, so it cannot be changed; cancel the deletion first.`;
-    case 'rotation-in-progress':
-      return (
-        `Rotation is already in progress for ${name}: a previous rotation isn't complete, and ${cloud} will ` +
-        `reattempt it. If it stays stuck, remove the stale AWSPENDING label (see the README) and retry.`
-      );
-    case 'no-rotation-configured':
-      return `${name} has no rotation configured (no rotation function), so it cannot be rotated on demand; configure rotation for it first.`;
-    case 'wrong-state':
-      return `${cloud} refused to ${target} because of the secret's current state.`;
-    case 'access-denied':
-      return `The bot's credentials are not allowed to ${target} — check the ${POLICY_NAME[ctx.provider]} policy in the README.`;
-    case 'bad-credentials':
-      return `${cloud} rejected the bot's credentials (unknown key, bad signature or expired token) while trying to ${target} — check the credentials the bot is configured with.`;
-    case 'no-credentials':
-      return `The bot has no usable ${ctx.provider === 'aws' ? 'AWS' : 'Alibaba Cloud'} credentials to ${target} — see the README for how to configure them.`;
-    case 'unsupported-type':
-      return `${it.charAt(0).toUpperCase()}${it.slice(1)} cannot be rotated this way. ${GENERIC_ROTATION_EXPLANATION}`;
-    case 'rejected':
-      return `${cloud} rejected the request to ${target}.`;
-  }
-}
 
 function build(
   kind: Kind,
   ctx: CloudErrorContext,
   f: { cloudCode?: string; cloudMessage?: string; requestId?: string; httpStatus?: number },
 ): CloudError {
-  const code = CODE_OF[kind];
-  const retryable = kind === 'throttled' || kind === 'unavailable';
   const said = [f.cloudCode, f.cloudMessage].filter(Boolean).join(': ');
   const rid = f.requestId ? ` (request id ${f.requestId})` : '';
-  const message = `${ctx.provider} ${ctx.operation} failed${said ? `: ${said}` : ''}${rid}`;
-  // Only an HTTP answer is the cloud speaking; a timeout or refused connection is our own detail.
-  const source =
-    f.httpStatus !== undefined ? `${ctx.provider === 'aws' ? 'AWS' : 'Alibaba Cloud'} said` : 'Details';
-  const userMessage = `${plainWords(kind, ctx)}${said ? ` ${source}: ${said}` : ''}`;
-  return new CloudError(code, message, {
-    retryable,
-    userMessage,
-    provider: ctx.provider,
-    operation: ctx.operation,
+  return cloudError(
+    kind,
+    `${ctx.provider} ${ctx.operation} failed${said ? `: ${said}` : ''}${rid}`,
+    {
+      provider: ctx.provider,
+      operation: ctx.operation,
+      account: ctx.account,
+      region: ctx.region,
+      ...(ctx.secretId ? { name: secretDisplayName(ctx.secretId) } : {}),
+      ...(said ? { said } : {}),
+      // Only an HTTP answer is the cloud speaking; a timeout or refused connection is our own detail.
+      source: f.httpStatus !== undefined ? 'cloud' : 'details',
+    },
+    f,
+  );
+}
+
+/**
+ * A CloudError of `kind`: its code, whether a retry can help, and its plain words (English in
+ * `userMessage`; chat says it in its own locale from `explanation`).
+ */
+export function cloudError(
+  kind: Kind,
+  message: string,
+  explanation: Omit<CloudExplanation, 'kind'>,
+  f: { cloudCode?: string; cloudMessage?: string; requestId?: string; httpStatus?: number } = {},
+): CloudError {
+  const x: CloudExplanation = { kind, ...explanation };
+  return new CloudError(CODE_OF[kind], message, {
+    retryable: kind === 'throttled' || kind === 'unavailable',
+    userMessage: cloudErrorWords('en').explain(x),
+    explanation: x,
+    provider: x.provider,
+    ...(x.operation ? { operation: x.operation } : {}),
     cloudCode: f.cloudCode,
     cloudMessage: f.cloudMessage,
     requestId: f.requestId,

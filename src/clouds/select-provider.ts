@@ -2,7 +2,7 @@
  * Picks the SecretsProvider for an alert's provider. A cloud whose credentials are not configured
  * is disabled: asking for it fails with CLOUD.UNSUPPORTED and a message saying how to turn it on.
  */
-import { BotError } from '../ops/errors';
+import { cloudError } from './classify-cloud-error';
 import type { Provider } from '../events/secret-event';
 import type { SecretsProvider } from './secrets-provider';
 import { AwsSecretsProvider, type AwsSecretsProviderOptions } from './aws/aws-secrets-provider';
@@ -21,7 +21,7 @@ export class CloudProviders {
     const p = this.providers[provider];
     if (p) return p;
     const message = provider === 'alibaba' ? ALIBABA_DISABLED_MESSAGE : `${provider} actions are disabled`;
-    throw new BotError('CLOUD.UNSUPPORTED', message, { retryable: false, userMessage: `${message}.` });
+    throw cloudError('provider-disabled', message, { provider });
   }
 
   has(provider: Provider): boolean {

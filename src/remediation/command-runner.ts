@@ -2,6 +2,7 @@ import type { SummaryAccess } from './bulk';
 import { randomBytes } from 'node:crypto';
 import type { Mute } from '../alerting/mute';
 import type { SecretDescription } from '../clouds/secrets-provider';
+import { userMessageIn } from '../clouds/classify-cloud-error';
 import { BotError } from '../ops/errors';
 import type { AuditEntry } from '../store/audit-store';
 import type { KnownSecret, SecretDirectory, SecretEventEntry } from '../store/secret-directory';
@@ -91,7 +92,8 @@ export async function runSecretsCommand(text: string, ctx: CommandContext, deps:
       }
     }
   } catch (e) {
-    if (e instanceof BotError && e.userMessage) return textReply(e.userMessage);
+    const said = e instanceof BotError ? userMessageIn(e, deps.locale) : undefined;
+    if (said) return textReply(said);
     const ref = randomBytes(4).toString('hex');
     deps.logger.error({ err: e, ref, command: command.name }, 'secrets command failed');
     return textReply(internalErrorText(ref, deps.locale));

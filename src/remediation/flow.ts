@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { incidentKeyFor, type Incident, type Topic } from '../alerting/lifecycle';
 import type { MessageRef } from '../chat/message';
-import { secretDisplayName } from '../clouds/classify-cloud-error';
+import { secretDisplayName, userMessageIn } from '../clouds/classify-cloud-error';
 import type { CloudResult, SecretsProvider } from '../clouds/secrets-provider';
 import type { Provider } from '../events/secret-event';
 import { BotError } from '../ops/errors';
@@ -91,7 +91,7 @@ export async function requestRemediation(req: RemediationRequest, deps: Remediat
     deps.clouds.get(req.ref.provider);
   } catch (e) {
     await audit({ phase: 'refused', result: (e as BotError).code });
-    return { status: 'unavailable', text: (e as BotError).userMessage ?? (e as Error).message };
+    return { status: 'unavailable', text: (e instanceof BotError ? userMessageIn(e, deps.locale) : undefined) ?? (e as Error).message };
   }
   await audit({ phase: 'allowed', alertId: req.ref.alertId || undefined });
 
@@ -217,7 +217,7 @@ export async function runRemediation(job: RemediateJob, ctx: JobContext, deps: R
       await audit({ phase: 'retrying', result: `${error.code}${cloud.cloudCode ? ` ${cloud.cloudCode}` : ''}`, cloudRequestId: cloud.requestId });
       if (ctx.attemptsMade === 0) {
         await show(statusOf(job, 'running', deps.clock.now()), {
-          message: error.userMessage ?? error.message,
+          message: userMessageIn(error, deps.locale) ?? error.message,
           attempt: ctx.attemptsMade + 1,
           maxAttempts: ctx.maxAttempts,
         });
@@ -225,7 +225,7 @@ export async function runRemediation(job: RemediateJob, ctx: JobContext, deps: R
       return { outcome: 'retry', error };
     }
     await deps.claims.release(job); // 7
-    const failure = { code: error.code, message: error.userMessage ?? error.message, ...(cloud.cloudCode ? { cloudCode: cloud.cloudCode } : {}) };
+    const failure = { code: error.code, message: userMessageIn(error, deps.locale) ?? error.message, ...(cloud.cloudCode ? { cloudCode: cloud.cloudCode } : {}) };
     await audit({ phase: 'failed', result: `${error.code}${cloud.cloudCode ? ` ${cloud.cloudCode}` : ''}: ${failure.message}`, cloudRequestId: cloud.requestId }); // 8
     await show(statusOf(job, 'failed', deps.clock.now(), { error: failure, cloudRequestId: cloud.requestId })); // 9
     return { outcome: 'failed', error };

@@ -69,3 +69,15 @@ it('refusals and usage lines are in Chinese too', async () => {
   );
   expect(await run(OPERATOR, 'mute prod/pg')).toMatch(/^用法：\/secrets mute <凭据或通配模式> <时长>/);
 });
+
+it('what the cloud answered is explained in Chinese, with the cloud’s own words kept', async () => {
+  const name = uniqueName('zh/gone');
+  await postAlert(bot, peers, 'aws-rotation-failed', name); // known to the bot, never seeded in the fake Secrets Manager
+  let answer = '';
+  for (let i = 0; i < 50 && !answer.includes('已不存在'); i++) {
+    if (i > 0) await new Promise((r) => setTimeout(r, 100));
+    answer = await run(STRANGER, `status aws:111122223333:eu-west-1:${name}`);
+  }
+  expect(answer).toContain(`凭据 ${name} 已不存在于账号 111122223333（eu-west-1）。AWS 返回：ResourceNotFoundException`);
+  expect(answer).not.toMatch(/no longer exists|AWS said/);
+});

@@ -13,10 +13,9 @@ import { createHash } from 'node:crypto';
 import Kms, { RestoreSecretRequest } from '@alicloud/kms20160120';
 import { RuntimeOptions } from '@alicloud/tea-util';
 import {
-  CloudError,
   classifyCloudError,
+  cloudError,
   secretDisplayName,
-  GENERIC_ROTATION_EXPLANATION,
   type CloudOperation,
 } from '../classify-cloud-error';
 import type {
@@ -82,30 +81,27 @@ export class AlibabaSecretsProvider implements SecretsProvider {
   async rotateSecret(target: SecretTarget, opts: RotateOptions): Promise<CloudResult> {
     const name = alibabaSecretName(target.secretId);
     const current = await this.describeSecret(target);
+    const about = {
+      provider: 'alibaba' as const,
+      operation: 'RotateSecret' as const,
+      account: target.account,
+      region: target.region,
+      name,
+    };
     if (current.type === 'Generic') {
-      throw new CloudError(
-        'CLOUD.UNSUPPORTED',
+      throw cloudError(
+        'generic-secret',
         `alibaba RotateSecret not attempted: ${name} is a Generic secret, which KMS RotateSecret does not support`,
-        {
-          retryable: false,
-          userMessage: `The secret ${name} is a Generic secret. ${GENERIC_ROTATION_EXPLANATION}`,
-          provider: 'alibaba',
-          operation: 'RotateSecret',
-          requestId: current.requestId,
-        },
+        about,
+        { requestId: current.requestId },
       );
     }
     if (current.deletionDate) {
-      throw new CloudError(
-        'CLOUD.WRONG_STATE',
+      throw cloudError(
+        'rotate-while-deleting',
         `alibaba RotateSecret not attempted: ${name} is scheduled for deletion at ${current.deletionDate}`,
-        {
-          retryable: false,
-          userMessage: `The secret ${name} is scheduled for deletion, so it cannot be rotated; cancel the deletion first.`,
-          provider: 'alibaba',
-          operation: 'RotateSecret',
-          requestId: current.requestId,
-        },
+        about,
+        { requestId: current.requestId },
       );
     }
     const versionId = versionIdFor(opts.idempotencyKey);

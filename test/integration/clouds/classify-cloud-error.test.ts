@@ -10,8 +10,10 @@ import {
   classifyCloudError,
   scrubCloudMessage,
   secretDisplayName,
+  userMessageIn,
   type CloudErrorContext,
 } from '../../../src/clouds/classify-cloud-error';
+import { cloudErrorWords, type CloudFailureKind } from '../../../src/chat/i18n/cloud-error-words';
 import { AlibabaSecretsProvider } from '../../../src/clouds/alibaba/alibaba-secrets-provider';
 import { AwsSecretsProvider } from '../../../src/clouds/aws/aws-secrets-provider';
 import {
@@ -269,5 +271,77 @@ describe('CloudProviders', () => {
     expect((err as BotError).userMessage).toBe(
       'Alibaba actions are disabled: set ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET.',
     );
+  });
+});
+
+describe('what chat says about a cloud failure, per LOCALE', () => {
+  const KINDS: CloudFailureKind[] = [
+    'throttled',
+    'unavailable',
+    'not-found',
+    'pending-deletion',
+    'rotation-in-progress',
+    'no-rotation-configured',
+    'wrong-state',
+    'access-denied',
+    'bad-credentials',
+    'no-credentials',
+    'unsupported-type',
+    'rejected',
+    'generic-secret',
+    'rotate-while-deleting',
+    'provider-disabled',
+  ];
+
+  it.each(KINDS)('%s: Chinese words in zh-CN, with the secret, the account and what the cloud said', (kind) => {
+    for (const provider of ['aws', 'alibaba'] as const) {
+      const x = {
+        kind,
+        provider,
+        operation: 'RotateSecret' as const,
+        account: '111111111111',
+        region: 'eu-west-1',
+        name: 'prod/pg',
+        said: 'SomeCode: some message',
+        source: 'cloud' as const,
+      };
+      const zh = cloudErrorWords('zh-CN').explain(x);
+      const en = cloudErrorWords('en').explain(x);
+      expect(zh).toMatch(/[\u4e00-\u9fff]/);
+      expect(zh).not.toMatch(/\b(the|secret|account|bot|retry|cannot|rotate)\b/i);
+      expect(zh).toContain('SomeCode: some message'); // the cloud's own words stay as they were
+      expect(en).toContain('SomeCode: some message');
+      if (kind !== 'provider-disabled' && kind !== 'throttled' && kind !== 'unavailable') {
+        expect(zh).toContain('prod/pg');
+        expect(en).toContain('prod/pg');
+      }
+      expect(zh).not.toBe(en);
+    }
+  });
+
+  it('a classified SDK error keeps the English userMessage and says the same in Chinese for zh-CN', () => {
+    const e = classifyCloudError(awsErr('AccessDeniedException', 400), aws);
+    expect(userMessageIn(e as BotError, 'en')).toBe((e as BotError).userMessage);
+    expect((e as BotError).userMessage).toMatch(/^The bot's credentials are not allowed to rotate prod\/pg in account 111111111111/);
+    expect(userMessageIn(e as BotError, 'zh-CN')).toBe(
+      '机器人的凭证无权轮转账号 111111111111（eu-west-1）中的凭据 prod/pg，请检查 README 中的 IAM 策略。' +
+        'AWS 返回：AccessDeniedException: AccessDeniedException message',
+    );
+  });
+
+  it('a disabled cloud is explained in the locale too', () => {
+    let err: unknown;
+    try {
+      new CloudProviders({ aws: new AwsSecretsProvider() }).get('alibaba');
+    } catch (e) {
+      err = e;
+    }
+    expect(userMessageIn(err as BotError, 'zh-CN')).toBe(
+      '阿里云操作已停用：请设置 ALIBABA_CLOUD_ACCESS_KEY_ID 和 ALIBABA_CLOUD_ACCESS_KEY_SECRET。',
+    );
+  });
+
+  it('an error that is not a cloud failure keeps its own message', () => {
+    expect(userMessageIn(new BotError('INTERNAL', 'x', { userMessage: 'said as is' }), 'zh-CN')).toBe('said as is');
   });
 });
