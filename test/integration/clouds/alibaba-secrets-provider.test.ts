@@ -3,6 +3,7 @@
  * RPC request signature (HMAC-SHA1) the way the real service does.
  */
 import { inspect } from 'node:util';
+import { dirname } from 'node:path';
 import Kms, { DescribeSecretRequest } from '@alicloud/kms20160120';
 import {
   AlibabaSecretsProvider,
@@ -467,5 +468,25 @@ describe('endpoint and time helpers', () => {
     ['2019-02-21T15:39:26+0800', '2019-02-21T07:39:26.000Z'],
   ])('reads the KMS time %s as %s', (input, expected) => {
     expect(alibabaIso(input)).toBe(expected);
+  });
+});
+
+describe('the Alibaba SDK’s XML parsing', () => {
+  it('uses an xml2js without CVE-2023-0842 (package.json overrides 0.4.23), which still parses synchronously as rpc-util expects', () => {
+    const from = { paths: [dirname(require.resolve('@alicloud/rpc-util'))] };
+    // The copy rpc-util resolves, not whichever copy the project root would get.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const xml2js = require(require.resolve('xml2js', from)) as typeof import('xml2js');
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { version } = require(require.resolve('xml2js/package.json', from)) as { version: string };
+    const [major, minor] = version.split('.').map(Number) as [number, number];
+    expect(major > 0 || minor >= 5).toBe(true);
+    // rpc-util's parseXML reads the result right after parseString returns.
+    let out: unknown;
+    new xml2js.Parser({ explicitArray: false }).parseString(
+      '<Error><Code>Forbidden.ResourceNotFound</Code><RequestId>r1</RequestId></Error>',
+      (_e: unknown, o: unknown) => (out = o),
+    );
+    expect(out).toEqual({ Error: { Code: 'Forbidden.ResourceNotFound', RequestId: 'r1' } });
   });
 });
