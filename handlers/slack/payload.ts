@@ -1,7 +1,6 @@
 import type { BlockAction, ButtonAction } from '@slack/bolt';
 import type { SlackMessageRef } from '../../src/chat/message';
 import { decodeActionRef, type ActionRef } from '../../src/remediation/actions';
-import { staleButtonText } from '../../src/remediation/replies';
 
 /** What a button click says, read from Slack's block_actions payload. Transport parsing only. */
 export interface ButtonClick {
@@ -27,6 +26,3 @@ export function readButtonClick(body: BlockAction<ButtonAction>): ButtonClick {
     triggerId: body.trigger_id,
   };
 }
-
-/** In English; listeners say it in LOCALE with `staleButtonText(deps.locale)`. */
-export const STALE_BUTTON_TEXT = staleButtonText();

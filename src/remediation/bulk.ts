@@ -5,6 +5,7 @@ import { actionsFor, POLICY_OF, type ActionRef, type RemediationAction } from '.
 import { authorize } from './authorize';
 import { requestRemediation, type RemediationDeps, type RequestOutcome } from './flow';
 import { refusalText } from './replies';
+import { sentenceWords } from '../chat/i18n/sentence-words';
 
 /**
  * A bulk action on a summary message ("Retry rotation (137)"): the same authorization as a single
@@ -22,7 +23,9 @@ export interface SummaryAccess {
 
 export interface BulkDeps extends RemediationDeps {
   summaries?: SummaryAccess;
-  incidents: RemediationDeps['incidents'] & { getMany(keys: readonly string[]): Promise<Array<Incident | undefined>> };
+  incidents: RemediationDeps['incidents'] & {
+    getMany(keys: readonly string[]): Promise<Array<Incident | undefined>>;
+  };
 }
 
 export interface BulkRequest {
@@ -41,13 +44,29 @@ export interface BulkOutcome {
 const PARALLEL = 8;
 
 export async function requestBulkRemediation(req: BulkRequest, deps: BulkDeps): Promise<BulkOutcome> {
-  const counts: BulkOutcome['counts'] = { refused: 0, queued: 0, 'in-progress': 0, done: 0, 'not-applicable': 0, unavailable: 0 };
-  const decision = authorize({ user: req.user, action: POLICY_OF[req.action], channel: req.channel }, deps.policy);
+  const counts: BulkOutcome['counts'] = {
+    refused: 0,
+    queued: 0,
+    'in-progress': 0,
+    done: 0,
+    'not-applicable': 0,
+    unavailable: 0,
+  };
+  const decision = authorize(
+    { user: req.user, action: POLICY_OF[req.action], channel: req.channel },
+    deps.policy,
+  );
   if (!decision.allowed) {
     await deps.audit.record({
       actor: req.user,
       action: POLICY_OF[req.action],
-      secret: { provider: 'aws', account: '', region: '', secretId: `summary:${req.summaryId}`, name: `summary ${req.summaryId}` },
+      secret: {
+        provider: 'aws',
+        account: '',
+        region: '',
+        secretId: `summary:${req.summaryId}`,
+        name: `summary ${req.summaryId}`,
+      },
       via: 'button',
       channel: req.channel,
       phase: 'refused',
@@ -56,17 +75,25 @@ export async function requestBulkRemediation(req: BulkRequest, deps: BulkDeps): 
     return { status: 'refused', text: refusalText(req.action, decision, deps.locale), counts };
   }
   const summary = deps.summaries ? await deps.summaries.get(req.summaryId) : undefined;
-  if (!summary || !deps.summaries) return { status: 'unavailable', text: 'This summary is no longer available; use the buttons on each alert or /secrets rotate.', counts };
+  if (!summary || !deps.summaries)
+    return { status: 'unavailable', text: sentenceWords(deps.locale).bulk.gone, counts };
   const keys = await deps.summaries.members(req.summaryId);
   const targets = (await deps.incidents.getMany(keys)).filter(
     // Whether the action applies to the secret, not whether someone asked already: the claims say that.
-    (i): i is Incident => i !== undefined && i.status === 'open' && actionsFor(i.event, true).includes(req.action),
+    (i): i is Incident =>
+      i !== undefined && i.status === 'open' && actionsFor(i.event, true).includes(req.action),
   );
   for (let i = 0; i < targets.length; i += PARALLEL) {
     const outcomes = await Promise.all(
       targets.slice(i, i + PARALLEL).map((incident) =>
-        requestRemediation({ action: req.action, ref: refOf(incident), user: req.user, channel: req.channel, via: 'button' }, deps).catch((e: unknown) => {
-          deps.logger.warn({ err: e, incidentId: incident.id, summaryId: req.summaryId }, 'bulk action: one request failed');
+        requestRemediation(
+          { action: req.action, ref: refOf(incident), user: req.user, channel: req.channel, via: 'button' },
+          deps,
+        ).catch((e: unknown) => {
+          deps.logger.warn(
+            { err: e, incidentId: incident.id, summaryId: req.summaryId },
+            'bulk action: one request failed',
+          );
           if (e instanceof BotError && e.code === 'STORE.UNAVAILABLE') throw e;
           return { status: 'unavailable', text: '' } as RequestOutcome;
         }),
@@ -74,17 +101,24 @@ export async function requestBulkRemediation(req: BulkRequest, deps: BulkDeps): 
     );
     for (const o of outcomes) counts[o.status]++;
   }
-  const parts = [
-    `${counts.queued} queued`,
-    ...(counts['in-progress'] + counts.done > 0 ? [`${counts['in-progress'] + counts.done} already in progress or done`] : []),
-    ...(counts['not-applicable'] > 0 ? [`${counts['not-applicable']} no longer apply`] : []),
-    ...(counts.refused > 0 ? [`${counts.refused} refused`] : []),
-    ...(counts.unavailable > 0 ? [`${counts.unavailable} could not be queued`] : []),
-  ];
-  return { status: 'done', text: `${targets.length} secrets: ${parts.join(', ')}. Progress shows in the summary.`, counts };
+  const text = sentenceWords(deps.locale).bulk.done(targets.length, {
+    queued: counts.queued,
+    busy: counts['in-progress'] + counts.done,
+    notApplicable: counts['not-applicable'],
+    refused: counts.refused,
+    unavailable: counts.unavailable,
+  });
+  return { status: 'done', text, counts };
 }
 
 function refOf(incident: Incident): ActionRef {
   const e = incident.event;
-  return { alertId: incident.id, provider: e.provider, account: e.account, region: e.region, secretId: e.secretId, secretName: e.secretName };
+  return {
+    alertId: incident.id,
+    provider: e.provider,
+    account: e.account,
+    region: e.region,
+    secretId: e.secretId,
+    secretName: e.secretName,
+  };
 }

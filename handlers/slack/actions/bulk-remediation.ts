@@ -2,9 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { renderSlackEphemeral } from '../../../src/chat/slack/render-slack-command';
 import { BULK_ACTION_IDS, type RemediationAction } from '../../../src/remediation/actions';
 import { requestBulkRemediation } from '../../../src/remediation/bulk';
-import { internalErrorText } from '../../../src/remediation/replies';
+import { internalErrorText, staleButtonText } from '../../../src/remediation/replies';
 import type { SlackApp, SlackDeps } from '../deps';
-import { STALE_BUTTON_TEXT } from '../payload';
 import type { ButtonArgs } from './remediation-click';
 
 /**
@@ -22,7 +21,7 @@ export function register(app: SlackApp, deps: SlackDeps): void {
         const user = body.user.id;
         const channel = body.channel?.id ?? '';
         if (!/^s[a-f0-9]{32}$/.test(summaryId) || !channel) {
-          await respond(renderSlackEphemeral(STALE_BUTTON_TEXT));
+          await respond(renderSlackEphemeral(staleButtonText(deps.locale)));
           return;
         }
         const outcome = await requestBulkRemediation({ action, summaryId, user, channel }, deps);
@@ -30,7 +29,7 @@ export function register(app: SlackApp, deps: SlackDeps): void {
       } catch (err) {
         const ref = randomBytes(4).toString('hex');
         deps.logger.error({ err, ref, action }, 'bulk button click failed');
-        await respond(renderSlackEphemeral(internalErrorText(ref))).catch(() => undefined);
+        await respond(renderSlackEphemeral(internalErrorText(ref, deps.locale))).catch(() => undefined);
       }
     });
   }

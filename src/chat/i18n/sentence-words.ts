@@ -36,6 +36,14 @@ export interface SentenceWords {
   progress: { dingtalk: string; onAlert: string; inChannel(channel: string): string };
   resolvedAlert(action: string, name: string): string;
   internalError(ref: string): string;
+  /** What a bulk action on a summary message did ("137 secrets: 130 queued, 7 already in progress or done."). */
+  bulk: {
+    gone: string;
+    done(
+      total: number,
+      counts: { queued: number; busy: number; notApplicable: number; refused: number; unavailable: number },
+    ): string;
+  };
   /** How a remediation is going, without emoji. */
   outcome: {
     requested: string;
@@ -131,6 +139,17 @@ const EN: SentenceWords = {
   resolvedAlert: (a, n) => `This alert is already resolved, so ${a} of ${n} was not started.`,
   internalError: (ref) =>
     `Internal error, ref ${ref}. Nothing was changed; the details are in the bot's log.`,
+  bulk: {
+    gone: 'This summary is no longer available; use the buttons on each alert or /secrets rotate.',
+    done: (total, c) =>
+      `${total} secrets: ${[
+        `${c.queued} queued`,
+        ...(c.busy > 0 ? [`${c.busy} already in progress or done`] : []),
+        ...(c.notApplicable > 0 ? [`${c.notApplicable} no longer apply`] : []),
+        ...(c.refused > 0 ? [`${c.refused} refused`] : []),
+        ...(c.unavailable > 0 ? [`${c.unavailable} could not be queued`] : []),
+      ].join(', ')}. Progress shows in the summary.`,
+  },
   outcome: {
     requested: 'waiting to run',
     running: 'running',
@@ -228,6 +247,17 @@ const ZH: SentenceWords = {
   },
   resolvedAlert: (a, n) => `此告警已经解决，因此没有启动 ${n} 的${a}。`,
   internalError: (ref) => `内部错误，编号 ${ref}。未做任何更改；详情见机器人日志。`,
+  bulk: {
+    gone: '这条汇总已不可用；请使用各条告警上的按钮，或 /secrets rotate。',
+    done: (total, c) =>
+      `共 ${total} 个凭据：${[
+        `${c.queued} 个已排队`,
+        ...(c.busy > 0 ? [`${c.busy} 个已在进行或已完成`] : []),
+        ...(c.notApplicable > 0 ? [`${c.notApplicable} 个不再适用`] : []),
+        ...(c.refused > 0 ? [`${c.refused} 个被拒绝`] : []),
+        ...(c.unavailable > 0 ? [`${c.unavailable} 个无法排队`] : []),
+      ].join('，')}。进度显示在汇总消息中。`,
+  },
   outcome: {
     requested: '等待执行',
     running: '执行中',

@@ -28,6 +28,7 @@ import {
   staleButtonText,
 } from '../../../../src/remediation/replies';
 import { parseSecretSpec } from '../../../../src/remediation/resolve-secret';
+import { sentenceWords } from '../../../../src/chat/i18n/sentence-words';
 import type { AuditEntry } from '../../../../src/store/audit-store';
 import type { Claim } from '../../../../src/store/remediation-claims';
 import type { KnownSecret, SecretEventEntry } from '../../../../src/store/secret-directory';
@@ -275,6 +276,14 @@ function sentences(locale: Locale): Record<string, string> {
     resolved: resolvedAlertText('retryRotation', 'prod/pg', locale),
     'internal-error': internalErrorText('ab12cd34', locale),
     'stale-button': staleButtonText(locale),
+    'bulk-done': sentenceWords(locale).bulk.done(137, {
+      queued: 120,
+      busy: 10,
+      notApplicable: 4,
+      refused: 0,
+      unavailable: 3,
+    }),
+    'bulk-gone': sentenceWords(locale).bulk.gone,
     'usage-mute': usage('mute prod/pg'),
     'usage-unknown': usage('frobnicate'),
     'spec-needs-place': spec('aws:111122223333::prod/pg'),
