@@ -80,7 +80,7 @@ import { renderDingTalkSummary } from './chat/dingtalk/render-dingtalk-summary';
 // eslint-disable-next-line no-restricted-imports -- composition root wires the summary worker
 import { createSummaryWorker } from '../handlers/jobs/summary-worker';
 import { deriveFormKey } from './remediation/action-form';
-import { actionLinkExpiry, actionLinksFor, deriveActionLinkKey } from './remediation/action-link';
+import { actionLinkExpiry, actionLinksFor, bulkLinksFor, deriveActionLinkKey } from './remediation/action-link';
 import { ActionLinkStore } from './store/action-link-store';
 import { DingTalkCallbackLog } from './store/dingtalk-callback-log';
 // eslint-disable-next-line no-restricted-imports
@@ -437,7 +437,12 @@ export async function startBot(config: Config, opts: StartOptions = {}): Promise
                 render: (msg, entries, added) => ({
                   kind: 'body',
                   what: 'summary',
-                  body: renderDingTalkSummary(msg, entries, { locale: config.locale, ...(added !== undefined ? { added } : {}) }),
+                  body: renderDingTalkSummary(msg, entries, {
+                    locale: config.locale,
+                    ...(added !== undefined ? { added } : {}),
+                    // Bulk buttons: signed links to the action pages (when links are configured).
+                    ...(linkKey ? { links: bulkLinksFor(msg.actions, msg.summaryId, { publicUrl: config.public_url, key: linkKey, expiresAt: msg.now + config.dingtalk.link_ttl }) } : {}),
+                  }),
                 }),
               },
             }

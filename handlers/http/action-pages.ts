@@ -96,6 +96,7 @@ async function handle(
 /** A page for a post that was refused before the link was looked at closely. */
 async function badForm(token: string, deps: ActionPageRouteDeps): Promise<LinkPage> {
   const page = await inspectActionLink(token, deps.links);
+  if (page.kind === 'bulk-confirm') return { kind: 'bulk-result', target: page.target, state: 'bad-form' };
   return page.kind === 'confirm' ? { kind: 'result', target: page.target, state: 'bad-form' } : page;
 }
 
@@ -110,7 +111,11 @@ function postStatus(page: LinkPage): number {
     case 'disabled':
       return 403;
     case 'confirm':
+    case 'bulk-confirm':
       return 200;
+    case 'bulk-result':
+      if (page.replay) return 409;
+      return page.state === 'queued' ? 200 : page.state === 'unavailable' ? 503 : 403;
     case 'result':
       if (page.replay) return 409;
       switch (page.state) {

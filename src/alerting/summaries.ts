@@ -151,7 +151,8 @@ async function flushToDingTalk(summary: StoredSummary, members: SummaryMember[],
   if (!dt || summary.destination.platform !== 'dingtalk') return { outcome: 'gone' };
   const now = deps.clock.now();
   const first = summary.lastSentAt === undefined;
-  const shown = JSON.stringify(msg.counts);
+  // Counts and a bulk action's progress: a change in either is worth a card (paced below).
+  const shown = JSON.stringify([msg.counts, msg.remediation ?? null]);
   if (!first && summary.shown === shown && summary.listed >= members.length) {
     return { outcome: 'flushed', posted: false, updated: false, pages: 0, counts: msg.counts };
   }

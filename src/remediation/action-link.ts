@@ -6,7 +6,13 @@ import {
   timingSafeEqual,
   type KeyObject,
 } from 'node:crypto';
-import { ACTION_IDS, type ActionName, type ActionRef } from './actions';
+import {
+  ACTION_IDS,
+  BULK_ACTION_IDS,
+  type ActionName,
+  type ActionRef,
+  type RemediationAction,
+} from './actions';
 
 /**
  * Signed, expiring action-link tokens: what a DingTalk card button carries (custom-robot buttons
@@ -25,10 +31,14 @@ import { ACTION_IDS, type ActionName, type ActionRef } from './actions';
  * character, so two different signature strings can decode to the same bytes.
  * Order of checks: shape (`malformed`), then signature (`bad-signature`), then expiry (`expired`):
  * a forged token never learns whether it would have been expired.
+ *
+ * Bulk links (the buttons of a summary card: "Retry rotation (137)") are the same token with the
+ * payload `[2, action, summaryId, expiresAt, nonce]`: they name the summary, not a secret.
  */
 
 export const ACTION_LINK_HKDF_INFO = 'secrets-bot action links v1';
 const VERSION = 1;
+const BULK_VERSION = 2;
 /** Longer tokens are refused before any work (a real one is a few hundred characters). */
 const MAX_TOKEN_LENGTH = 8192;
 const SIGNATURE_LENGTH = 43; // base64url of 32 bytes, unpadded
@@ -43,8 +53,23 @@ export interface ActionLinkClaims {
   nonce: string;
 }
 
-export type ActionLinkVerifyResult =
-  { ok: true; claims: ActionLinkClaims } | { ok: false; reason: 'malformed' | 'bad-signature' | 'expired' };
+/** A bulk link: one action on the open members of a summary message. */
+export interface BulkLinkClaims {
+  action: RemediationAction;
+  summaryId: string;
+  expiresAt: number;
+  nonce: string;
+}
+
+type LinkTokenError = { ok: false; reason: 'malformed' | 'bad-signature' | 'expired' };
+
+export type ActionLinkVerifyResult = { ok: true; claims: ActionLinkClaims } | LinkTokenError;
+
+/** Any link token: a single action (`claims`) or a bulk action on a summary (`bulk`). */
+export type LinkTokenVerifyResult =
+  | { ok: true; claims: ActionLinkClaims; bulk?: undefined }
+  | { ok: true; bulk: BulkLinkClaims; claims?: undefined }
+  | LinkTokenError;
 
 /** The derived signing key. Holds a KeyObject, so logging it prints no key material. */
 export interface ActionLinkKey {
@@ -55,7 +80,9 @@ export interface ActionLinkKey {
 /** A 256-bit key derived from ACTION_LINK_SECRET for one purpose (`info`), so no two uses share a key. */
 export function deriveSubkey(secret: string, info: string): KeyObject {
   if (typeof secret !== 'string' || secret.length === 0) throw new Error('ACTION_LINK_SECRET is empty');
-  return createSecretKey(Buffer.from(hkdfSync('sha256', Buffer.from(secret, 'utf8'), Buffer.alloc(0), info, 32)));
+  return createSecretKey(
+    Buffer.from(hkdfSync('sha256', Buffer.from(secret, 'utf8'), Buffer.alloc(0), info, 32)),
+  );
 }
 
 /** Derives the link-signing key from ACTION_LINK_SECRET. Do it once at start-up and reuse the result. */
@@ -100,11 +127,32 @@ export function createActionLinkToken(
   return `${payload}.${sign(payload, keyOf(key))}`;
 }
 
+export function createBulkLinkToken(
+  claims: { action: RemediationAction; summaryId: string; expiresAt: number; nonce?: string },
+  key: ActionLinkKeyInput,
+): string {
+  if (!Number.isSafeInteger(claims.expiresAt)) throw new Error('expiresAt must be an integer ms epoch');
+  if (!(claims.action in BULK_ACTION_IDS)) throw new Error(`no bulk action ${String(claims.action)}`);
+  const nonce = claims.nonce ?? randomBytes(9).toString('base64url');
+  const payload = Buffer.from(
+    JSON.stringify([BULK_VERSION, claims.action, claims.summaryId, claims.expiresAt, nonce]),
+    'utf8',
+  ).toString('base64url');
+  return `${payload}.${sign(payload, keyOf(key))}`;
+}
+
+/** A single-action link only: a bulk link's token is `malformed` here. */
 export function verifyActionLinkToken(
   token: string,
   key: ActionLinkKeyInput,
   now: number,
 ): ActionLinkVerifyResult {
+  const r = verifyLinkToken(token, key, now);
+  if (!r.ok) return r;
+  return r.claims ? { ok: true, claims: r.claims } : { ok: false, reason: 'malformed' };
+}
+
+export function verifyLinkToken(token: string, key: ActionLinkKeyInput, now: number): LinkTokenVerifyResult {
   if (typeof token !== 'string' || token.length > MAX_TOKEN_LENGTH) return { ok: false, reason: 'malformed' };
   const dot = token.indexOf('.');
   if (dot <= 0 || dot !== token.lastIndexOf('.')) return { ok: false, reason: 'malformed' };
@@ -118,19 +166,35 @@ export function verifyActionLinkToken(
   if (given.length !== expected.length || !timingSafeEqual(given, expected))
     return { ok: false, reason: 'bad-signature' };
 
-  const claims = parsePayload(payload);
+  let a: unknown;
+  try {
+    a = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
+  } catch {
+    return { ok: false, reason: 'malformed' };
+  }
+  if (Array.isArray(a) && a[0] === BULK_VERSION) {
+    const bulk = parseBulkPayload(a);
+    if (bulk === undefined) return { ok: false, reason: 'malformed' };
+    if (!(now < bulk.expiresAt)) return { ok: false, reason: 'expired' };
+    return { ok: true, bulk };
+  }
+  const claims = parsePayload(a);
   if (claims === undefined) return { ok: false, reason: 'malformed' };
   if (!(now < claims.expiresAt)) return { ok: false, reason: 'expired' };
   return { ok: true, claims };
 }
 
-function parsePayload(payload: string): ActionLinkClaims | undefined {
-  let a: unknown;
-  try {
-    a = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
-  } catch {
+function parseBulkPayload(a: unknown[]): BulkLinkClaims | undefined {
+  if (a.length !== 5) return undefined;
+  const [, action, summaryId, expiresAt, nonce] = a;
+  if (typeof action !== 'string' || !Object.prototype.hasOwnProperty.call(BULK_ACTION_IDS, action))
     return undefined;
-  }
+  if (typeof summaryId !== 'string' || typeof nonce !== 'string') return undefined;
+  if (typeof expiresAt !== 'number' || !Number.isSafeInteger(expiresAt)) return undefined;
+  return { action: action as RemediationAction, summaryId, expiresAt, nonce };
+}
+
+function parsePayload(a: unknown): ActionLinkClaims | undefined {
   if (!Array.isArray(a) || a.length !== 10 || a[0] !== VERSION) return undefined;
   const [, action, provider, alertId, account, region, secretId, secretName, expiresAt, nonce] =
     a as unknown[];
@@ -184,5 +248,23 @@ export function actionLinksFor(
 export function actionLinkExpiry(now: number, ttlMs: number, deletionDate?: string): number {
   const cap = now + ttlMs;
   const deletion = deletionDate === undefined ? NaN : Date.parse(deletionDate);
-  return Number.isFinite(deletion) && deletion > now && deletion < cap ? Math.floor(deletion) : Math.floor(cap);
+  return Number.isFinite(deletion) && deletion > now && deletion < cap
+    ? Math.floor(deletion)
+    : Math.floor(cap);
+}
+
+/** The links for a summary card's bulk buttons, one per action, each with its own nonce. */
+export function bulkLinksFor(
+  actions: readonly RemediationAction[],
+  summaryId: string,
+  opts: { publicUrl: string; key: ActionLinkKeyInput; expiresAt: number },
+): Partial<Record<RemediationAction, string>> {
+  const key = typeof opts.key === 'string' ? deriveActionLinkKey(opts.key) : opts.key;
+  const links: Partial<Record<RemediationAction, string>> = {};
+  for (const action of actions)
+    links[action] = actionLinkUrl(
+      opts.publicUrl,
+      createBulkLinkToken({ action, summaryId, expiresAt: opts.expiresAt }, key),
+    );
+  return links;
 }

@@ -74,15 +74,8 @@ export async function requestBulkRemediation(req: BulkRequest, deps: BulkDeps): 
     });
     return { status: 'refused', text: refusalText(req.action, decision, deps.locale), counts };
   }
-  const summary = deps.summaries ? await deps.summaries.get(req.summaryId) : undefined;
-  if (!summary || !deps.summaries)
-    return { status: 'unavailable', text: sentenceWords(deps.locale).bulk.gone, counts };
-  const keys = await deps.summaries.members(req.summaryId);
-  const targets = (await deps.incidents.getMany(keys)).filter(
-    // Whether the action applies to the secret, not whether someone asked already: the claims say that.
-    (i): i is Incident =>
-      i !== undefined && i.status === 'open' && actionsFor(i.event, true).includes(req.action),
-  );
+  const targets = await bulkTargets(req.summaryId, req.action, deps);
+  if (!targets) return { status: 'unavailable', text: sentenceWords(deps.locale).bulk.gone, counts };
   for (let i = 0; i < targets.length; i += PARALLEL) {
     const outcomes = await Promise.all(
       targets.slice(i, i + PARALLEL).map((incident) =>
@@ -109,6 +102,21 @@ export async function requestBulkRemediation(req: BulkRequest, deps: BulkDeps): 
     unavailable: counts.unavailable,
   });
   return { status: 'done', text, counts };
+}
+
+/** The open members of a summary that `action` applies to; undefined when the summary is gone. */
+export async function bulkTargets(
+  summaryId: string,
+  action: RemediationAction,
+  deps: Pick<BulkDeps, 'summaries' | 'incidents'>,
+): Promise<Incident[] | undefined> {
+  const summary = deps.summaries ? await deps.summaries.get(summaryId) : undefined;
+  if (!summary || !deps.summaries) return undefined;
+  const keys = await deps.summaries.members(summaryId);
+  return (await deps.incidents.getMany(keys)).filter(
+    // Whether the action applies to the secret, not whether someone asked already: the claims say that.
+    (i): i is Incident => i !== undefined && i.status === 'open' && actionsFor(i.event, true).includes(action),
+  );
 }
 
 function refOf(incident: Incident): ActionRef {

@@ -4,14 +4,15 @@ import { secretDisplayName } from '../clouds/classify-cloud-error';
 import type { EventKind, Provider } from '../events/secret-event';
 import { remediationClaimId } from '../queue/queues';
 import type { ActionLinkStore, ActionLinkUse } from '../store/action-link-store';
-import { verifyActionLinkToken, type ActionLinkClaims, type ActionLinkKey } from './action-link';
+import { verifyLinkToken, type ActionLinkClaims, type ActionLinkKey } from './action-link';
+import { confirmBulkLink, inspectBulkLink, type BulkPage } from './bulk-links';
 import { createFormToken, FORM_TTL_MS, verifyFormToken, type FormKey } from './action-form';
 import { actionsFor, type ActionName, type ActionRef, type RemediationAction } from './actions';
 import type { AuthorizationPolicy } from './authorize';
 import type { CommandDeps } from './command-runner';
 import { requestRemediation } from './flow';
 import { submitMuteDialog, untilText } from './mute-requests';
-import { LINK_HOLDER, ROBOT_MENTION } from './link-identity';
+import { LINK_HOLDER, linkPolicy, ROBOT_MENTION } from './link-identity';
 import { qualifiedName } from './resolve-secret';
 
 /**
@@ -33,7 +34,7 @@ import { qualifiedName } from './resolve-secret';
  * links there. DINGTALK_LINK_ACTIONS=off sends people to the robot command, authorized by staff id.
  */
 
-export { LINK_HOLDER, ROBOT_MENTION };
+export { LINK_HOLDER, linkPolicy, ROBOT_MENTION };
 
 export interface LinkActionDeps extends CommandDeps {
   linkKey: ActionLinkKey;
@@ -98,18 +99,17 @@ export type LinkPage =
       text?: string;
       /** The page should reload itself to show progress. */
       refresh?: boolean;
-    };
+    }
+  | BulkPage;
 
 export type LinkResult = Extract<LinkPage, { kind: 'result' }>;
-
-export function linkPolicy(policy: AuthorizationPolicy): AuthorizationPolicy {
-  return { operators: [...policy.operators, LINK_HOLDER], actions: policy.actions };
-}
+export type { BulkPage, BulkTarget } from './bulk-links';
 
 /** GET: shows what the link would do; changes nothing. */
 export async function inspectActionLink(token: string, deps: LinkActionDeps): Promise<LinkPage> {
-  const verified = verifyActionLinkToken(token, deps.linkKey, deps.clock.now()); // 1
+  const verified = verifyLinkToken(token, deps.linkKey, deps.clock.now()); // 1
   if (!verified.ok) return { kind: 'invalid', reason: verified.reason };
+  if (verified.bulk) return inspectBulkLink(token, verified.bulk, deps);
   const { claims } = verified;
   const incident = await alertOf(claims.ref, deps);
   const target = targetOf(claims, incident);
@@ -133,8 +133,9 @@ export async function confirmActionLink(
   deps: LinkActionDeps,
 ): Promise<LinkPage> {
   const now = deps.clock.now();
-  const verified = verifyActionLinkToken(token, deps.linkKey, now); // 1
+  const verified = verifyLinkToken(token, deps.linkKey, now); // 1
   if (!verified.ok) return { kind: 'invalid', reason: verified.reason };
+  if (verified.bulk) return confirmBulkLink(token, verified.bulk, input, deps);
   const { claims } = verified;
   const incident = await alertOf(claims.ref, deps);
   const target = targetOf(claims, incident);

@@ -1,3 +1,5 @@
+import type { AuthorizationPolicy } from './authorize';
+
 /**
  * Who acts through a DingTalk action link, and how the group addresses the bot (a leaf module:
  * renderers and the remediation flow both use these).
@@ -10,3 +12,8 @@ export const LINK_HOLDER = 'DingTalk link holder';
 
 /** How the DingTalk group addresses the bot in the commands the bot suggests. */
 export const ROBOT_MENTION = '@secrets-bot';
+
+/** The policy for requests from links: the link holder counts as an operator (per-action user lists still apply). */
+export function linkPolicy(policy: AuthorizationPolicy): AuthorizationPolicy {
+  return { operators: [...policy.operators, LINK_HOLDER], actions: policy.actions };
+}

@@ -96,10 +96,15 @@ export async function showProgress(
   }
   try {
     const found = job.alertId ? await deps.incidents.getByAlertId(job.alertId) : undefined;
-    const summaryId = found?.summaries?.slack;
-    if (found && found.id === job.alertId && !found.message && summaryId && deps.summaryRefresh) {
-      // A member of a summary (a bulk action): the step is recorded on the incident and the summary
-      // shows the counts — no message per secret, which is what the summary is for.
+    // Summaries showing it on either platform (a member can be in a Slack and a DingTalk one).
+    const summaryIds = [found?.summaries?.slack, found?.summaries?.dingtalk].filter((id): id is string =>
+      Boolean(id),
+    );
+    if (found && found.id === job.alertId && !found.message) {
+      // No Slack message of its own: the step is recorded on the incident, where summaries (a bulk
+      // action's counts) and /secrets status read it. A DingTalk card cannot be edited (its outcome
+      // note went out above); a summary member gets no message per secret, which is what the
+      // summary is for.
       if (!retrying) {
         await withIncidentLock(deps, found.key, async () => {
           const incident = await deps.incidents.get(found.key);
@@ -107,9 +112,9 @@ export async function showProgress(
             return;
           await deps.incidents.save({ ...incident, remediation: status });
         });
-        await deps.summaryRefresh(summaryId);
+        if (deps.summaryRefresh) for (const id of summaryIds) await deps.summaryRefresh(id);
       }
-      return job.statusMessage;
+      if (summaryIds.length > 0) return job.statusMessage;
     }
     if (found && found.id === job.alertId && found.message) {
       await withIncidentLock(deps, found.key, async () => {

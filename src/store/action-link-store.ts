@@ -10,7 +10,7 @@ import { hashId, type Keys } from './keys';
  */
 export interface ActionLinkUse {
   at: string;
-  kind: 'remediation' | 'mute';
+  kind: 'remediation' | 'mute' | 'bulk';
   /** The remediation job it queued. */
   jobId?: string;
   muteId?: string;

@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
-import type { ActionName } from '../../remediation/actions';
-import type { LinkPage, LinkResult, LinkTarget } from '../../remediation/link-actions';
+import type { ActionName, RemediationAction } from '../../remediation/actions';
+import type { BulkPage, BulkTarget, LinkPage, LinkResult, LinkTarget } from '../../remediation/link-actions';
 import { LINK_HOLDER } from '../../remediation/link-identity';
 import { sentenceWords } from '../i18n/sentence-words';
 import { formatUtc, replaceRefs, serviceLabel } from '../text';
 import { alertWords } from '../i18n/alert-words';
 import type { Catalog, Locale } from '../i18n/locale';
+import { summaryWords } from '../summary-words';
 
 /**
  * Pure renderer of the pages behind DingTalk action links (remediation/link-actions.ts): a small
@@ -83,6 +84,14 @@ interface PageWords {
   disabled: { title: string; text(action: string): string };
   back: string;
   refreshing: string;
+  /** The bulk buttons of a summary card. */
+  bulk: {
+    title(action: string, n: number): string;
+    effect: Record<RemediationAction, (n: number) => string>;
+    label: { secrets: string; where: string };
+    state: Record<Extract<BulkPage, { kind: 'bulk-result' }>['state'], string>;
+    disabled: string;
+  };
 }
 
 const EN: PageWords = {
@@ -161,6 +170,25 @@ const EN: PageWords = {
   },
   back: 'Back to the confirmation',
   refreshing: 'This page refreshes by itself.',
+  bulk: {
+    title: (a, n) => `${a} for ${n} secret${n === 1 ? '' : 's'}?`,
+    effect: {
+      retryRotation: (n) =>
+        `The bot will ask the cloud to rotate each of the ${n} open secrets of this summary, one request per secret. A secret someone already asked for is not asked again.`,
+      cancelDeletion: (n) =>
+        `The bot will ask the cloud to restore each of the ${n} secrets of this summary that are scheduled for deletion, one request per secret. A secret someone already asked for is not asked again.`,
+    },
+    label: { secrets: 'Secrets', where: 'Where' },
+    state: {
+      queued: 'Requested',
+      refused: 'Not allowed',
+      unavailable: 'Not available',
+      'bad-form': 'Please confirm again',
+      disabled: 'Use the robot commands',
+    },
+    disabled:
+      'Actions from links are turned off for this bot. Send a robot command for each secret in the DingTalk group (for example `@secrets-bot rotate <secret>`); DingTalk tells the bot who you are.',
+  },
 };
 
 const ZH: PageWords = {
@@ -228,6 +256,25 @@ const ZH: PageWords = {
   },
   back: '返回确认页面',
   refreshing: '此页面会自动刷新。',
+  bulk: {
+    title: (a, n) => `对 ${n} 个凭据${a}？`,
+    effect: {
+      retryRotation: (n) =>
+        `机器人将请求云服务逐个轮转此汇总中 ${n} 个未解决的凭据，每个凭据一个请求。已经有人请求过的凭据不会重复请求。`,
+      cancelDeletion: (n) =>
+        `机器人将请求云服务逐个恢复此汇总中 ${n} 个计划删除的凭据，每个凭据一个请求。已经有人请求过的凭据不会重复请求。`,
+    },
+    label: { secrets: '凭据数', where: '位置' },
+    state: {
+      queued: '已提交',
+      refused: '不允许',
+      unavailable: '暂不可用',
+      'bad-form': '请重新确认',
+      disabled: '请使用机器人命令',
+    },
+    disabled:
+      '本机器人已关闭通过链接操作。请在钉钉群中对每个凭据发送机器人命令（例如 `@secrets-bot rotate <凭据>`），钉钉会告诉机器人你是谁。',
+  },
 };
 
 export const PAGE_WORDS: Catalog<PageWords> = { en: EN, 'zh-CN': ZH };
@@ -256,7 +303,57 @@ export function renderActionPage(page: LinkPage, opts: { locale: Locale; href?: 
       return confirmPage(page, opts.locale);
     case 'result':
       return resultPage(page, opts.locale, opts.href ?? '');
+    case 'bulk-confirm':
+    case 'bulk-result':
+      return bulkPage(page, opts.locale, opts.href ?? '');
   }
+}
+
+function bulkPage(page: BulkPage, locale: Locale, href: string): ActionPageHtml {
+  const w = PAGE_WORDS[locale];
+  const t = page.target;
+  const n = t.count ?? 0;
+  if (page.kind === 'bulk-confirm') {
+    const body =
+      `<div class="card info"><p>${escapeHtml(w.bulk.effect[t.action](n))}</p>` +
+      bulkFacts(t, locale) +
+      `<form method="post">` +
+      `<input type="hidden" name="form" value="${escapeHtml(page.form)}">` +
+      `<button type="submit">${escapeHtml(summaryWords(locale).bulkButton(t.action, n))}</button>` +
+      `</form>` +
+      `<p class="note">${escapeHtml(w.actingAs(formatUtc(new Date(t.expiresAt).toISOString())))}</p>` +
+      `</div>`;
+    return doc(locale, w.bulk.title(w.action[t.action], n), body);
+  }
+  const tone = page.state === 'queued' ? 'ok' : page.state === 'disabled' ? 'info' : 'warn';
+  let body = `<div class="card ${tone}">`;
+  if (page.replay) body += `<p><strong>${escapeHtml(w.replay)}</strong></p>`;
+  if (page.state === 'bad-form') body += `<p>${escapeHtml(w.sentence.badForm)}</p>`;
+  if (page.state === 'disabled') body += `<p>${escapeHtml(w.bulk.disabled)}</p>`;
+  if (page.text)
+    body += `<p>${escapeHtml(replaceRefs(page.text, (_k, id) => (id === LINK_HOLDER ? w.linkHolder : `@${id}`)))}</p>`;
+  if (page.at) body += `<p class="note">${escapeHtml(formatUtc(page.at))}</p>`;
+  body += bulkFacts(t, locale);
+  if (page.state === 'bad-form' && !page.replay)
+    body += `<p><a href="${escapeHtml(href)}">${escapeHtml(w.back)}</a></p>`;
+  body += `</div>`;
+  return doc(locale, w.bulk.state[page.state], body);
+}
+
+function bulkFacts(t: BulkTarget, locale: Locale): string {
+  const w = PAGE_WORDS[locale];
+  const where = summaryWords(locale).where({
+    ...(t.provider ? { cloud: alertWords(locale).cloud(t.provider) } : {}),
+    ...(t.account ? { account: t.account } : {}),
+    ...(t.region ? { region: t.region } : {}),
+  });
+  const rows: Array<[string, string]> = [
+    ...(t.count !== undefined ? [[w.bulk.label.secrets, String(t.count)] as [string, string]] : []),
+    ...(where ? [[w.bulk.label.where, where] as [string, string]] : []),
+  ];
+  return rows.length === 0
+    ? ''
+    : `<dl>${rows.map(([k, v]) => `<dt>${escapeHtml(k)}</dt><dd>${escapeHtml(v)}</dd>`).join('')}</dl>`;
 }
 
 function confirmPage(page: Extract<LinkPage, { kind: 'confirm' }>, locale: Locale): ActionPageHtml {

@@ -109,18 +109,53 @@ describe('summary thread pages', () => {
 });
 
 describe('renderDingTalkSummary', () => {
+  const textOfCard = (m: ReturnType<typeof renderDingTalkSummary>) =>
+    m.msgtype === 'markdown' ? m.markdown.text : m.actionCard.text;
+
   it('lists as many members as fit in one robot message and says how many more', () => {
     const entries = Array.from({ length: 5_000 }, (_, i) => entry(i));
     const body = renderDingTalkSummary(message({ counts: { total: 5000, open: 5000, resolved: 0, muted: 0 } }), entries, { locale: 'en' });
     expect(Buffer.byteLength(JSON.stringify(body), 'utf8')).toBeLessThan(DINGTALK_LIMITS.messageBytes);
-    expect(body.markdown.text).toContain('5000 ECS secrets failed rotation');
-    expect(body.markdown.text).toMatch(/…and \d+ more/);
-    expect(body.markdown.text).toContain('`ecs/app-0`');
+    expect(textOfCard(body)).toContain('5000 ECS secrets failed rotation');
+    expect(textOfCard(body)).toMatch(/…and \d+ more/);
+    expect(textOfCard(body)).toContain('`ecs/app-0`');
   });
 
   it('neutralises markdown in names and says what is new in an update', () => {
     const body = renderDingTalkSummary(message(), [entry(1, { name: '[x](http://evil) **b**' })], { locale: 'zh-CN', added: 1 });
-    expect(body.markdown.text).not.toContain('](http://evil)');
-    expect(body.markdown.text).toContain('新增 1 个');
+    expect(textOfCard(body)).not.toContain('](http://evil)');
+    expect(textOfCard(body)).toContain('新增 1 个');
+  });
+
+  it('is an action card with one signed bulk link per action that applies, while members are open', () => {
+    const links = { retryRotation: 'https://bot.example/actions/r.sig', cancelDeletion: 'https://bot.example/actions/c.sig' };
+    const body = renderDingTalkSummary(message(), [entry(1)], { locale: 'en', links });
+    expect(body.msgtype).toBe('actionCard');
+    if (body.msgtype !== 'actionCard') return;
+    // Only the actions the members offer (cancelDeletion does not apply to rotation failures).
+    expect(body.actionCard.btns).toEqual([{ title: 'Retry rotation (130)', actionURL: links.retryRotation }]);
+    expect(body.actionCard.title).toContain('137 ECS secrets failed rotation');
+
+    const many = renderDingTalkSummary(
+      message({ actions: ['cancelDeletion'], actionable: { cancelDeletion: 12345 } }),
+      [entry(1)],
+      { locale: 'en', links },
+    );
+    // "Cancel deletion (12345)" is longer than a button title may be: the name alone.
+    expect(many.msgtype === 'actionCard' && many.actionCard.btns[0]!.title).toBe('Cancel deletion');
+
+    expect(renderDingTalkSummary(message({ status: 'resolved' }), [entry(1)], { locale: 'en', links }).msgtype).toBe('markdown');
+    expect(renderDingTalkSummary(message(), [entry(1)], { locale: 'en' }).msgtype).toBe('markdown');
+    expect(renderDingTalkSummary(message({ actionable: { retryRotation: 0 } }), [entry(1)], { locale: 'en', links }).msgtype).toBe('markdown');
+  });
+
+  it('shows how a bulk action is going', () => {
+    const body = renderDingTalkSummary(
+      message({ remediation: { requestedBy: 'DingTalk link holder', requested: 3, running: 2, succeeded: 120, failed: 5 } }),
+      [entry(1)],
+      { locale: 'en' },
+    );
+    expect(textOfCard(body)).toMatch(/120 succeeded/);
+    expect(textOfCard(body)).toMatch(/5 failed/);
   });
 });

@@ -5,9 +5,12 @@ import type { ActionRef } from '../../../src/remediation/actions';
 import {
   actionLinksFor,
   actionLinkUrl,
+  bulkLinksFor,
   createActionLinkToken,
+  createBulkLinkToken,
   deriveActionLinkKey,
   verifyActionLinkToken,
+  verifyLinkToken,
 } from '../../../src/remediation/action-link';
 
 const SECRET = 'action-link-secret-for-tests-0123456789';
@@ -247,5 +250,65 @@ describe('action-link tokens', () => {
     expect(printed).not.toContain(raw.toString('hex'));
     expect(printed).not.toContain(raw.toString('base64'));
     expect(printed).not.toContain(SECRET);
+  });
+});
+
+describe('bulk link tokens (summary cards)', () => {
+  const SUMMARY = 's0123456789abcdef0123456789abcdef';
+  const bulk = (over: Partial<Parameters<typeof createBulkLinkToken>[0]> = {}, key: string = SECRET) =>
+    createBulkLinkToken(
+      { action: 'retryRotation', summaryId: SUMMARY, expiresAt: NOW + HOUR, nonce: 'n1', ...over },
+      key,
+    );
+
+  it('round trip: the summary and action come back as signed', () => {
+    expect(verifyLinkToken(bulk(), SECRET, NOW)).toEqual({
+      ok: true,
+      bulk: { action: 'retryRotation', summaryId: SUMMARY, expiresAt: NOW + HOUR, nonce: 'n1' },
+    });
+    expect(verifyLinkToken(token(), SECRET, NOW)).toMatchObject({ ok: true, claims: { ref: REF } });
+  });
+
+  it('is never taken for a single-action link, nor the other way round', () => {
+    expect(verifyActionLinkToken(bulk(), SECRET, NOW)).toEqual({ ok: false, reason: 'malformed' });
+    const single = verifyLinkToken(token(), SECRET, NOW);
+    expect(single.ok && single.bulk).toBe(undefined);
+  });
+
+  it('refuses a changed character, another key, and an expired link, in that order', () => {
+    const t = bulk();
+    const flipped = `${t.slice(0, 5)}${t[5] === 'A' ? 'B' : 'A'}${t.slice(6)}`;
+    expect(verifyLinkToken(flipped, SECRET, NOW)).toEqual({ ok: false, reason: 'bad-signature' });
+    expect(verifyLinkToken(bulk({}, 'another-secret'), SECRET, NOW)).toEqual({
+      ok: false,
+      reason: 'bad-signature',
+    });
+    expect(verifyLinkToken(bulk(), SECRET, NOW + HOUR)).toEqual({ ok: false, reason: 'expired' });
+    expect(verifyLinkToken(bulk({}, 'another-secret'), SECRET, NOW + HOUR)).toEqual({
+      ok: false,
+      reason: 'bad-signature',
+    });
+  });
+
+  it('only for actions that have a bulk form (no bulk mute)', () => {
+    expect(() =>
+      createBulkLinkToken({ action: 'mute' as never, summaryId: SUMMARY, expiresAt: NOW + HOUR }, SECRET),
+    ).toThrow(/no bulk action/);
+  });
+
+  it('bulkLinksFor: one link per action under PUBLIC_URL/actions/, each with its own nonce', () => {
+    const links = bulkLinksFor(['retryRotation', 'cancelDeletion'], SUMMARY, {
+      publicUrl: 'https://bot.example/',
+      key: SECRET,
+      expiresAt: NOW + HOUR,
+    });
+    const verified = Object.values(links).map((l) =>
+      verifyLinkToken(l!.slice('https://bot.example/actions/'.length), SECRET, NOW),
+    );
+    expect(verified.map((v) => (v.ok && v.bulk ? v.bulk.action : undefined))).toEqual([
+      'retryRotation',
+      'cancelDeletion',
+    ]);
+    expect(new Set(verified.map((v) => (v.ok && v.bulk ? v.bulk.nonce : ''))).size).toBe(2);
   });
 });

@@ -336,6 +336,21 @@ function surfaces(locale: Locale): Record<string, unknown> {
     { kind: 'result', target, state: 'refused', text: sentences(locale)['refusal-not-operator']! },
     { locale },
   ).html;
+  const bulk = {
+    action: 'retryRotation' as const,
+    summaryId: 's0123456789abcdef0123456789abcdef',
+    expiresAt: Date.parse('2026-03-08T12:00:00Z'),
+    count: 137,
+    provider: 'alibaba' as const,
+    account: '1234567890123456',
+    region: 'cn-shanghai',
+  };
+  out['action-page-bulk-confirm'] = renderActionPage({ kind: 'bulk-confirm', target: bulk, form: 'f.sig' }, { locale }).html;
+  out['action-page-bulk-queued'] = renderActionPage(
+    { kind: 'bulk-result', target: bulk, state: 'queued', at: '2026-03-01T12:00:00Z', text: sentences(locale)['bulk-done']! },
+    { locale },
+  ).html;
+  out['action-page-bulk-disabled'] = renderActionPage({ kind: 'bulk-result', target: bulk, state: 'disabled' }, { locale }).html;
   return out;
 }
 
