@@ -8,7 +8,6 @@ import { verifyLinkToken, type ActionLinkClaims, type ActionLinkKey } from './ac
 import { confirmBulkLink, inspectBulkLink, type BulkPage } from './bulk-links';
 import { createFormToken, FORM_TTL_MS, verifyFormToken, type FormKey } from './action-form';
 import { actionsFor, type ActionName, type ActionRef, type RemediationAction } from './actions';
-import type { AuthorizationPolicy } from './authorize';
 import type { CommandDeps } from './command-runner';
 import { requestRemediation } from './flow';
 import { submitMuteDialog, untilText } from './mute-requests';
