@@ -31,6 +31,9 @@ import { qualifiedName } from './resolve-secret';
  * role): LINK_HOLDER is added to the operators for link requests. A per-action user list
  * (`policies.<action>.users`) still applies as written: add "DingTalk link holder" to it to allow
  * links there. DINGTALK_LINK_ACTIONS=off sends people to the robot command, authorized by staff id.
+ *
+ * A bulk link (a summary card's "Retry rotation (137)") carries a version-2 token and is handled
+ * by bulk-links.ts under the same rules.
  */
 
 export { LINK_HOLDER, linkPolicy, ROBOT_MENTION };
