@@ -5,7 +5,14 @@
  */
 import { createHmac, randomBytes } from 'node:crypto';
 import { FakeDingTalk, type FakeDingTalkMessage } from '../fakes/fake-dingtalk';
-import { freePort, ONE_MESSAGE_PER_ALERT_YAML, postJson, startBotProcess, uniquePrefix, type BotProcess } from './harness';
+import {
+  freePort,
+  ONE_MESSAGE_PER_ALERT_YAML,
+  postJson,
+  startBotProcess,
+  uniquePrefix,
+  type BotProcess,
+} from './harness';
 import { botEnv, fixtureFor, OPERATORS, writeConfigFile, type Peers } from './remediation-kit';
 
 export const ACTION_LINK_SECRET = 'e2e-action-link-secret-0123456789';
@@ -43,7 +50,9 @@ export async function startDingTalkBot(
     DINGTALK_APP_SECRET: APP_SECRET,
     ACTION_LINK_SECRET,
     // One message per alert: these tests count robot messages per alert (the send budget, follow-ups).
-    CONFIG_FILE: writeConfigFile(opts.yaml ?? `dingtalk:\n  window: 3200\n  throttle: 2s\n${ONE_MESSAGE_PER_ALERT_YAML}`),
+    CONFIG_FILE: writeConfigFile(
+      opts.yaml ?? `dingtalk:\n  window: 3200\n  throttle: 2s\n${ONE_MESSAGE_PER_ALERT_YAML}`,
+    ),
     ...opts.env,
   };
   const bot = await startBotProcess(env);
@@ -188,3 +197,27 @@ export async function robotCommand(
   const md = reply.body.markdown as { title?: string; text?: string } | undefined;
   return md?.text ?? JSON.stringify(reply.body);
 }
+
+/** An action page (`PUBLIC_URL/actions/…`), as a phone's browser would load it: status and HTML. */
+export async function actionPage(
+  url: string,
+  init: RequestInit = {},
+): Promise<{ status: number; html: string }> {
+  const r = await fetch(url, { redirect: 'manual', ...init });
+  return { status: r.status, html: await r.text() };
+}
+
+/** The page's own form post (urlencoded), as its confirm button sends it. */
+export function postActionForm(
+  url: string,
+  fields: Record<string, string>,
+): Promise<{ status: number; html: string }> {
+  return actionPage(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams(fields).toString(),
+  });
+}
+
+/** The one-time form token of a confirmation page ('' when the page has no form). */
+export const formOf = (html: string): string => /name="form" value="([^"]+)"/.exec(html)?.[1] ?? '';

@@ -12,8 +12,11 @@ import {
   ACTION_LINK_SECRET,
   awsDeletionEvent,
   buttonLink,
+  actionPage,
   cardOf,
+  formOf,
   messagesAbout,
+  postActionForm,
   startDingTalkBot,
   waitUntil,
   type Card,
@@ -58,7 +61,6 @@ const cardsAbout = (name: string): Card[] =>
     .filter((c): c is Card => c !== undefined);
 const reminderCards = (name: string) => cardsAbout(name).filter((c) => /\*\*Reminder:\*\*/.test(c.text));
 const tokenOf = (link: string) => link.slice(link.lastIndexOf('/') + 1);
-const formOf = (html: string) => /name="form" value="([^"]+)"/.exec(html)?.[1] ?? '';
 
 it('a deletion reminder is one more DingTalk card, once across two replicas, after the alert card, whose Cancel deletion link works', async () => {
   const name = uniqueName('rem/dt');
@@ -91,18 +93,12 @@ it('a deletion reminder is one more DingTalk card, once across two replicas, aft
   expect(reminderCards(name)).toHaveLength(1);
   expect(robot.requests.every((r) => r.signatureValid)).toBe(true);
 
-  const shown = await fetch(link, { redirect: 'manual' });
-  const html = await shown.text();
+  const shown = await actionPage(link);
   expect(shown.status).toBe(200);
-  expect(html).toContain(name);
-  const done = await fetch(link, {
-    method: 'POST',
-    redirect: 'manual',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ form: formOf(html) }).toString(),
-  });
+  expect(shown.html).toContain(name);
+  const done = await postActionForm(link, { form: formOf(shown.html) });
   expect(done.status).toBe(200);
-  expect(await done.text()).toMatch(/is queued/);
+  expect(done.html).toMatch(/is queued/);
   await waitUntil(
     () => peers.sm.callsOf('RestoreSecret').some((c) => String(c.params.SecretId).includes(name)),
     10_000,

@@ -10,6 +10,9 @@ import { postJson, sleep } from './harness';
 import {
   ACTION_LINK_SECRET,
   APP_SECRET,
+  actionPage,
+  formOf,
+  postActionForm,
   DT_OPERATOR,
   DT_STRANGER,
   awsDeletionEvent,
@@ -64,20 +67,8 @@ const tokenOf = (link: string) => link.slice(link.lastIndexOf('/') + 1);
 const smCallsFor = (name: string) =>
   peers.sm.calls.filter((c) => String(c.params.SecretId ?? '').includes(name));
 
-async function page(url: string, init: RequestInit = {}): Promise<{ status: number; html: string }> {
-  const r = await fetch(url, { redirect: 'manual', ...init });
-  return { status: r.status, html: await r.text() };
-}
-
-function postForm(url: string, fields: Record<string, string>): Promise<{ status: number; html: string }> {
-  return page(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams(fields).toString(),
-  });
-}
-
-const formOf = (html: string) => /name="form" value="([^"]+)"/.exec(html)?.[1] ?? '';
+const page = actionPage;
+const postForm = postActionForm;
 
 describe('alerts in DingTalk', () => {
   it('an AWS rotation failure becomes a signed card whose buttons are signed links that expire in 7 days', async () => {

@@ -1,7 +1,10 @@
 import { FakeDingTalk } from '../fakes/fake-dingtalk';
 import {
+  actionPage,
   cardOf,
+  formOf,
   messageText,
+  postActionForm,
   startDingTalkBot,
   waitUntil,
   type Card,
@@ -69,17 +72,8 @@ describe('summary bulk link in DingTalk (real process, fake robot and Secrets Ma
     if (bot) await cleanupPrefix(bot.prefix);
   });
 
-  const fetchPage = async (url: string, init: RequestInit = {}) => {
-    const r = await fetch(url, { redirect: 'manual', ...init });
-    return { status: r.status, html: await r.text() };
-  };
-  const post = (form: string) =>
-    fetchPage(link, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ form }).toString(),
-    });
-  const formOf = (html: string) => /name="form" value="([^"]+)"/.exec(html)?.[1] ?? '';
+  const fetchPage = actionPage;
+  const post = (form: string) => postActionForm(link, { form });
 
   it('the link is a page on the bot that says how many secrets it would retry, and opening it changes nothing', async () => {
     expect(link.startsWith(`${bot.publicUrl}/actions/`)).toBe(true);
