@@ -3,7 +3,8 @@ import { BULK_ACTION_IDS } from '../../remediation/actions';
 import type { Locale } from '../dingtalk/dingtalk-i18n';
 import type { SummaryEntry, SummaryMessage, SummaryPage } from '../summary-message';
 import { summaryWords, type SummaryWords } from '../summary-words';
-import { cloudLabel, escapeAndTruncate, formatUtc, truncate, truncateMrkdwn } from '../text';
+import { cloudLabel, escapeAndTruncate, formatUtc, truncate, truncateMrkdwn, userRef } from '../text';
+import { slackMrkdwn } from './render-slack-remediation';
 import { pageEntries } from '../../alerting/group';
 import { SLACK_LIMITS } from './render-slack-alert';
 
@@ -47,7 +48,7 @@ export function renderSlackSummary(msg: SummaryMessage, opts: SlackSummaryOption
     blocks.push({ type: 'section', text: { type: 'mrkdwn', text: truncateMrkdwn(lines.join('\n'), SLACK_LIMITS.sectionText) } });
   }
   if (msg.remediation) {
-    blocks.push({ type: 'section', text: { type: 'mrkdwn', text: `${w.remediation(msg.remediation)} (<@${msg.remediation.requestedBy.replace(/[^A-Z0-9]/gi, '')}>)` } });
+    blocks.push({ type: 'section', text: { type: 'mrkdwn', text: `${w.remediation(msg.remediation)} (${slackMrkdwn(userRef(msg.remediation.requestedBy), 200)})` } });
   }
   const buttons = resolved ? [] : bulkButtons(msg, where, w);
   if (buttons.length > 0) blocks.push({ type: 'actions', elements: buttons });

@@ -108,6 +108,17 @@ describe('summary thread pages', () => {
   });
 });
 
+describe('renderSlackSummary: who asked for a bulk action', () => {
+  const progress = { requested: 1, running: 0, succeeded: 2, failed: 0 };
+  it('mentions a Slack user, and names a DingTalk link holder without a broken mention', () => {
+    const slack = textOf(renderSlackSummary(message({ remediation: { requestedBy: 'U0OPS', ...progress } })).blocks);
+    expect(slack).toContain('(<@U0OPS>)');
+    const link = textOf(renderSlackSummary(message({ remediation: { requestedBy: 'DingTalk link holder', ...progress } })).blocks);
+    expect(link).toContain('(@DingTalk link holder)');
+    expect(link).not.toContain('<@');
+  });
+});
+
 describe('renderDingTalkSummary', () => {
   const textOfCard = (m: ReturnType<typeof renderDingTalkSummary>) =>
     m.msgtype === 'markdown' ? m.markdown.text : m.actionCard.text;
