@@ -24,7 +24,8 @@ export async function startBot(
   if (!existsSync(main))
     throw new Error(`${main} is missing: run \`npm run build\` first (npm run bench does)`);
   const port = await freePort();
-  const nodeArgs: string[] = [];
+  // BENCH_BOT_NODE_ARGS: extra node flags for the bot under test (experiments: GC settings, profilers).
+  const nodeArgs: string[] = (process.env.BENCH_BOT_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
   if (ctx.settings.cpuProfile) {
     const dir = join(ctx.outDir, 'prof');
     mkdirSync(dir, { recursive: true });

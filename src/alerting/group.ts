@@ -83,21 +83,33 @@ export interface SummaryState {
   groupInterval: number;
 }
 
+/**
+ * What a summary reads of each member's incident. A flush loads every member (10,000 in a big
+ * storm), so the store hands over only this (`summaryIncident`), not the timeline and the rest.
+ */
+export type SummaryIncident = Pick<Incident, 'status' | 'event' | 'remediation'>;
+
+/** The part of an incident a summary needs: the event without its failure text, the status, the remediation. */
+export function summaryIncident(incident: Incident): SummaryIncident {
+  const { failure: _failure, actor: _actor, ...event } = incident.event;
+  return { status: incident.status, event, ...(incident.remediation ? { remediation: incident.remediation } : {}) };
+}
+
 /** A member of a summary at flush time: its incident and whether a mute now holds it. */
 export interface SummaryMember {
-  incident: Incident;
+  incident: SummaryIncident;
   muted: boolean;
 }
 
 /** Mutes are checked again at flush time (a mute made while the group waited holds). */
-export function membersAtFlush(incidents: readonly Incident[], mutes: readonly Mute[], now: number): SummaryMember[] {
+export function membersAtFlush(incidents: readonly SummaryIncident[], mutes: readonly Mute[], now: number): SummaryMember[] {
   return incidents.map((incident) => ({
     incident,
     muted: incident.status === 'open' && findMute(incident.event, mutes, now) !== undefined,
   }));
 }
 
-export function entryOf(incident: Incident): SummaryEntry {
+export function entryOf(incident: SummaryIncident): SummaryEntry {
   const e = incident.event;
   return {
     name: e.secretName || secretDisplayName(e.secretId),

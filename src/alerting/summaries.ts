@@ -4,7 +4,7 @@ import { dingTalkJobId, type DingTalkDelivery } from '../queue/queues';
 import type { Clock } from '../ops/clock';
 import type { Logger } from '../ops/logger';
 import type { StoredSummary } from '../store/group-store';
-import { entryOf, membersAtFlush, summaryFingerprint, summaryMessageOf, type SummaryMember } from './group';
+import { entryOf, membersAtFlush, summaryFingerprint, summaryIncident, summaryMessageOf, type SummaryIncident, type SummaryMember } from './group';
 import type { Incident } from './lifecycle';
 import type { Mute } from './mute';
 
@@ -33,7 +33,7 @@ export interface SummaryDeps {
     members(id: string): Promise<string[]>;
     lock(id: string): Promise<(() => Promise<void>) | undefined>;
   };
-  incidents: { getMany(keys: readonly string[]): Promise<Array<Incident | undefined>> };
+  incidents: { getMany<T>(keys: readonly string[], project: (incident: Incident) => T): Promise<Array<T | undefined>> };
   mutes?: { listActive(): Promise<Mute[]> };
   slack?: SummarySender;
   /** Queues a DingTalk robot message (the deliver-dingtalk queue); renders the summary card. */
@@ -69,12 +69,12 @@ export async function flushSummary(summaryId: string, deps: SummaryDeps): Promis
     const summary = await deps.groups.get(summaryId);
     if (!summary) return { outcome: 'gone' };
     const keys = await deps.groups.members(summaryId);
-    const loaded = await deps.incidents.getMany(keys);
+    const loaded = await deps.incidents.getMany(keys, summaryIncident);
     // A member whose notify has not saved its incident yet is left for the next flush; the list in
     // the thread stops before it, so members are listed in the order they joined, none skipped.
     const saved = loaded.findIndex((i) => i === undefined);
-    const ready = (saved === -1 ? loaded : loaded.slice(0, saved)) as Incident[];
-    const later = loaded.slice(ready.length).filter((i): i is Incident => i !== undefined);
+    const ready = (saved === -1 ? loaded : loaded.slice(0, saved)) as SummaryIncident[];
+    const later = loaded.slice(ready.length).filter((i): i is SummaryIncident => i !== undefined);
     const now = deps.clock.now();
     const mutes = deps.mutes ? await deps.mutes.listActive() : [];
     const members = membersAtFlush(ready, mutes, now);

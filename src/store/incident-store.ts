@@ -19,11 +19,21 @@ export class IncidentStore {
   }
 
   /** Several incidents by key, in order (undefined where one has expired); MGET in chunks. */
-  async getMany(keys: readonly string[]): Promise<Array<Incident | undefined>> {
-    const out: Array<Incident | undefined> = [];
+  /**
+   * Many incidents, in the order of `keys` (undefined where none is saved), 500 per round trip.
+   * `project` keeps only what the caller needs of each, one chunk at a time, so thousands of them
+   * never sit in memory whole (a summary flush).
+   */
+  async getMany(keys: readonly string[]): Promise<Array<Incident | undefined>>;
+  async getMany<T>(keys: readonly string[], project: (incident: Incident) => T): Promise<Array<T | undefined>>;
+  async getMany<T>(keys: readonly string[], project?: (incident: Incident) => T): Promise<Array<T | Incident | undefined>> {
+    const out: Array<T | Incident | undefined> = [];
     for (let i = 0; i < keys.length; i += 500) {
       const raws = await this.redis.mget(keys.slice(i, i + 500).map((k) => this.keys.incident(k)));
-      for (const r of raws) out.push(r ? (JSON.parse(r) as Incident) : undefined);
+      for (const r of raws) {
+        const incident = r ? (JSON.parse(r) as Incident) : undefined;
+        out.push(incident && project ? project(incident) : incident);
+      }
     }
     return out;
   }

@@ -5,6 +5,7 @@ import {
   nextFlush,
   pageEntries,
   summaryFingerprint,
+  summaryIncident,
   summaryMessageOf,
   type SummaryState,
 } from '../../../src/alerting/group';
@@ -269,5 +270,35 @@ describe('pageEntries', () => {
       ['b'.repeat(50)],
       ['c'],
     ]);
+  });
+});
+
+describe('summaryIncident (what a flush keeps of each member)', () => {
+  it('keeps status, the event a summary reads and the remediation; drops the timeline and failure text', () => {
+    const full = incident(
+      'ecs/app-1',
+      {
+        remediation: {
+          action: 'retryRotation',
+          state: 'running',
+          jobId: 'j1',
+          requestedBy: 'U0OPS',
+          requestedAt: '2026-03-01T03:00:00Z',
+          forEvent: 'src-ecs/app-1',
+        } as Incident['remediation'],
+      },
+      { failure: { code: 'Rejected', message: 'x'.repeat(5000) }, actor: 'someone', tags: { team: 'payments' } },
+    );
+    const slim = summaryIncident(full);
+    expect(Object.keys(slim).sort()).toEqual(['event', 'remediation', 'status']);
+    expect(slim.event.failure).toBeUndefined();
+    expect(slim.event.actor).toBeUndefined();
+    expect(slim.event).toMatchObject({ secretName: 'ecs/app-1', secretType: 'ECS', kind: 'rotation.failed', tags: { team: 'payments' } });
+    // The summary made from slim members is the one made from full incidents.
+    const mutes: Mute[] = [];
+    expect(summaryMessageOf(STATE, membersAtFlush([slim], mutes, NOW), NOW)).toEqual(
+      summaryMessageOf(STATE, membersAtFlush([full], mutes, NOW), NOW),
+    );
+    expect(JSON.stringify(slim).length).toBeLessThan(JSON.stringify(full).length / 3);
   });
 });
