@@ -6,6 +6,7 @@
  * No method ever reads or returns a secret value.
  */
 import type { Provider } from '../events/secret-event';
+import { cloudErrorWords, type CloudOutcome } from '../chat/i18n/cloud-error-words';
 
 /** Which secret, where. `secretId` is an ARN (`arn:aws:…`, `acs:kms:…:secret/…`) or a name. */
 export interface SecretTarget {
@@ -25,8 +26,15 @@ export interface SecretScope {
 export interface CloudResult {
   /** The cloud's request id, for the audit log and for support cases. */
   requestId?: string;
-  /** One short line about what the cloud did (new version id, "nothing to restore"). */
+  /** One short line about what the cloud did (new version id, "nothing to restore"), in English. */
   detail?: string;
+  /** The same as data, for chat to say in its LOCALE (chat/i18n/cloud-error-words.ts). */
+  outcome?: CloudOutcome;
+}
+
+/** A CloudResult for `outcome`, with its English `detail`. */
+export function cloudResult(outcome: CloudOutcome, requestId: string | undefined): CloudResult {
+  return { ...(requestId !== undefined ? { requestId } : {}), detail: cloudErrorWords('en').did(outcome), outcome };
 }
 
 export interface RotateOptions {

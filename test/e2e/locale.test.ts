@@ -11,7 +11,9 @@ import {
   answerText,
   buttonLabels,
   postAlert,
+  seedAwsSecret,
   slash,
+  threadText,
   uniqueName,
   type Peers,
 } from './remediation-kit';
@@ -80,4 +82,23 @@ it('what the cloud answered is explained in Chinese, with the cloud’s own word
   }
   expect(answer).toContain(`凭据 ${name} 已不存在于账号 111122223333（eu-west-1）。AWS 返回：ResourceNotFoundException`);
   expect(answer).not.toMatch(/no longer exists|AWS said/);
+});
+
+it('what the cloud did is said in Chinese in the alert’s thread', async () => {
+  const name = uniqueName('zh/rot');
+  seedAwsSecret(peers, name);
+  const alert = await postAlert(bot, peers, 'aws-rotation-failed', name);
+  // The incident is saved just after its message is posted: ask until the rotation is queued.
+  let queued = '';
+  for (let i = 0; i < 50 && !queued.includes('已排队'); i++) {
+    if (i > 0) await new Promise((r) => setTimeout(r, 100));
+    queued = await run(OPERATOR, `rotate aws:111122223333:eu-west-1:${name}`);
+  }
+  expect(queued).toContain('已排队');
+  await peers.slack.waitFor(
+    () => (threadText(peers, alert).includes('已开始轮转，新版本') ? true : undefined),
+    15_000,
+    'the success note in Chinese',
+  );
+  expect(threadText(peers, alert)).not.toMatch(/rotation started|new version/);
 });

@@ -46,8 +46,16 @@ export interface CloudExplanation {
   source?: 'cloud' | 'details';
 }
 
+/** What a successful cloud call did, as plain data (providers return it; chat says it per locale). */
+export type CloudOutcome =
+  | { kind: 'rotation-started'; versionId: string }
+  | { kind: 'deletion-cancelled'; name: string }
+  | { kind: 'nothing-to-restore' };
+
 export interface CloudErrorWords {
   explain(x: CloudExplanation): string;
+  /** One short line about what the cloud did: "rotation started, new version v2". */
+  did(o: CloudOutcome): string;
 }
 
 const EN_CLOUD: Record<Provider, string> = { aws: 'AWS Secrets Manager', alibaba: 'Alibaba Cloud KMS' };
@@ -65,6 +73,16 @@ export const GENERIC_ROTATION_EXPLANATION =
   'PutSecretValue, or switch it to a managed secret type.';
 
 const EN: CloudErrorWords = {
+  did(o) {
+    switch (o.kind) {
+      case 'rotation-started':
+        return `rotation started, new version ${o.versionId}`;
+      case 'deletion-cancelled':
+        return `deletion cancelled for ${o.name}`;
+      case 'nothing-to-restore':
+        return 'not scheduled for deletion; nothing to restore';
+    }
+  },
   explain(x) {
     const cloud = EN_CLOUD[x.provider];
     const where = `account ${x.account || '(unknown)'} (${x.region ?? ''})`;
@@ -131,6 +149,16 @@ const ZH_GENERIC =
   '要轮转通用凭据，请用 PutSecretValue 写入新版本，或改用托管凭据类型。';
 
 const ZH: CloudErrorWords = {
+  did(o) {
+    switch (o.kind) {
+      case 'rotation-started':
+        return `已开始轮转，新版本 ${o.versionId}`;
+      case 'deletion-cancelled':
+        return `已取消 ${o.name} 的删除`;
+      case 'nothing-to-restore':
+        return '未计划删除，无需恢复';
+    }
+  },
   explain(x) {
     const cloud = ZH_CLOUD[x.provider];
     const where = `账号 ${x.account || '（未知）'}（${x.region ?? ''}）`;

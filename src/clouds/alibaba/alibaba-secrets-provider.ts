@@ -18,15 +18,16 @@ import {
   secretDisplayName,
   type CloudOperation,
 } from '../classify-cloud-error';
-import type {
-  CloudResult,
-  ListOptions,
-  RotateOptions,
-  SecretDescription,
-  SecretScope,
-  SecretSummary,
-  SecretTarget,
-  SecretsProvider,
+import {
+  cloudResult,
+  type CloudResult,
+  type ListOptions,
+  type RotateOptions,
+  type SecretDescription,
+  type SecretScope,
+  type SecretSummary,
+  type SecretTarget,
+  type SecretsProvider,
 } from '../secrets-provider';
 
 export interface AlibabaCredentials {
@@ -112,10 +113,7 @@ export class AlibabaSecretsProvider implements SecretsProvider {
       { SecretName: name, VersionId: versionId },
       target.secretId,
     );
-    return {
-      requestId: str(res.RequestId),
-      detail: `rotation started, new version ${str(res.VersionId) ?? versionId}`,
-    };
+    return cloudResult({ kind: 'rotation-started', versionId: str(res.VersionId) ?? versionId }, str(res.RequestId));
   }
 
   async restoreSecret(target: SecretTarget): Promise<CloudResult> {
@@ -123,7 +121,7 @@ export class AlibabaSecretsProvider implements SecretsProvider {
     // RestoreSecret on a secret that is not pending deletion is undocumented (wire-formats U7): look first.
     const current = await this.describeSecret(target);
     if (!current.deletionDate) {
-      return { requestId: current.requestId, detail: 'not scheduled for deletion; nothing to restore' };
+      return cloudResult({ kind: 'nothing-to-restore' }, current.requestId);
     }
     const res = await this.guard(target, 'RestoreSecret', target.secretId, () =>
       this.clientFor(target.region).restoreSecretEx(
@@ -131,7 +129,7 @@ export class AlibabaSecretsProvider implements SecretsProvider {
         this.runtime(),
       ),
     );
-    return { requestId: res.requestId, detail: `deletion cancelled for ${res.secretName ?? name}` };
+    return cloudResult({ kind: 'deletion-cancelled', name: res.secretName ?? name }, res.requestId);
   }
 
   async describeSecret(target: SecretTarget): Promise<SecretDescription> {

@@ -25,15 +25,16 @@ import {
 } from '@aws-sdk/client-secrets-manager';
 import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
 import { classifyCloudError, type CloudOperation } from '../classify-cloud-error';
-import type {
-  CloudResult,
-  ListOptions,
-  RotateOptions,
-  SecretDescription,
-  SecretScope,
-  SecretSummary,
-  SecretTarget,
-  SecretsProvider,
+import {
+  cloudResult,
+  type CloudResult,
+  type ListOptions,
+  type RotateOptions,
+  type SecretDescription,
+  type SecretScope,
+  type SecretSummary,
+  type SecretTarget,
+  type SecretsProvider,
 } from '../secrets-provider';
 
 export type AwsCredentials = SecretsManagerClientConfig['credentials'];
@@ -89,10 +90,7 @@ export class AwsSecretsProvider implements SecretsProvider {
         ),
       target.secretId,
     );
-    return {
-      requestId: out.$metadata.requestId,
-      detail: `rotation started, new version ${out.VersionId ?? token}`,
-    };
+    return cloudResult({ kind: 'rotation-started', versionId: out.VersionId ?? token }, out.$metadata.requestId);
   }
 
   async restoreSecret(target: SecretTarget): Promise<CloudResult> {
@@ -100,7 +98,7 @@ export class AwsSecretsProvider implements SecretsProvider {
     // look first, and treat "no DeletedDate" as already restored.
     const current = await this.describeSecret(target);
     if (!current.deletionDate) {
-      return { requestId: current.requestId, detail: 'not scheduled for deletion; nothing to restore' };
+      return cloudResult({ kind: 'nothing-to-restore' }, current.requestId);
     }
     const out = await this.call(
       target,
@@ -108,10 +106,7 @@ export class AwsSecretsProvider implements SecretsProvider {
       (c) => c.send(new RestoreSecretCommand({ SecretId: target.secretId })),
       target.secretId,
     );
-    return {
-      requestId: out.$metadata.requestId,
-      detail: `deletion cancelled for ${out.Name ?? current.name}`,
-    };
+    return cloudResult({ kind: 'deletion-cancelled', name: out.Name ?? current.name }, out.$metadata.requestId);
   }
 
   async describeSecret(target: SecretTarget): Promise<SecretDescription> {

@@ -345,3 +345,14 @@ describe('what chat says about a cloud failure, per LOCALE', () => {
     expect(userMessageIn(new BotError('INTERNAL', 'x', { userMessage: 'said as is' }), 'zh-CN')).toBe('said as is');
   });
 });
+
+describe('what chat says a cloud call did, per LOCALE', () => {
+  it.each([
+    [{ kind: 'rotation-started', versionId: 'v2' } as const, 'rotation started, new version v2', '已开始轮转，新版本 v2'],
+    [{ kind: 'deletion-cancelled', name: 'prod/pg' } as const, 'deletion cancelled for prod/pg', '已取消 prod/pg 的删除'],
+    [{ kind: 'nothing-to-restore' } as const, 'not scheduled for deletion; nothing to restore', '未计划删除，无需恢复'],
+  ])('%j', (outcome, en, zh) => {
+    expect(cloudErrorWords('en').did(outcome)).toBe(en);
+    expect(cloudErrorWords('zh-CN').did(outcome)).toBe(zh);
+  });
+});
