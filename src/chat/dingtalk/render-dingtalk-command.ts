@@ -9,7 +9,7 @@ import type { RemediationNote } from '../message';
 import { remediationNoteText } from '../slack/render-slack-remediation';
 import { formatUtc, replaceRefs, truncate } from '../text';
 import { alertWords, type AlertWords } from '../i18n/alert-words';
-import { commandWords, type CommandWords } from '../i18n/command-words';
+import { auditResultText, commandWords, type CommandWords } from '../i18n/command-words';
 import { wordsFor, type Catalog, type Locale } from '../i18n/locale';
 import { bodyBytes, DINGTALK_LIMITS, inert, type DingTalkMarkdown } from './render-dingtalk-card';
 
@@ -343,8 +343,8 @@ function eventLine(e: SecretEventEntry, { c, t }: Words): string {
 function auditLine(e: AuditEntry, L: Words): string {
   const { c } = L;
   return (
-    `${formatUtc(e.at)} ${esc(e.action.replace('_', ' '), 40)} ${c.phase[e.phase]} — ${person(e.actor, L)} ${c.via(esc(e.via, 20))}` +
-    (e.result ? `: ${esc(e.result, 300)}` : '') +
+    `${formatUtc(e.at)} ${esc(c.auditAction[e.action] ?? e.action, 40)} ${c.phase[e.phase]} — ${person(e.actor, L)} ${c.via(esc(e.via, 20))}` +
+    (e.result ? `: ${esc(auditResultText(e.result, c), 300)}` : '') +
     (e.cloudRequestId ? ` (${esc(c.cloudRequestId(e.cloudRequestId), 100)})` : '')
   );
 }

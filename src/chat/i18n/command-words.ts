@@ -37,7 +37,11 @@ export interface CommandWords {
   noEvents: string;
   noActions: string;
   phase: Record<AuditEntry['phase'], string>;
+  /** What was asked, in a history line ("cancel deletion"). */
+  auditAction: Record<AuditEntry['action'], string>;
   via(v: string): string;
+  /** Why a request was refused (authorize.ts reason codes); other results are shown as recorded. */
+  refusal: Record<'not-operator' | 'action-policy' | 'channel-policy' | 'no-operators', string>;
   cloudRequestId(id: string): string;
   secretFacts: {
     rotation: string;
@@ -90,7 +94,14 @@ const EN: CommandWords = {
     succeeded: 'succeeded',
     failed: 'failed',
   },
+  auditAction: { rotate: 'rotate', cancel_deletion: 'cancel deletion', mute: 'mute', unmute: 'unmute' },
   via: (v) => `via ${v}`,
+  refusal: {
+    'not-operator': 'not-operator',
+    'action-policy': 'action-policy',
+    'channel-policy': 'channel-policy',
+    'no-operators': 'no-operators',
+  },
   cloudRequestId: (id) => `cloud request id ${id}`,
   secretFacts: {
     rotation: 'Rotation',
@@ -108,6 +119,10 @@ const EN: CommandWords = {
   recentEvents: 'Recent events',
   live: (c, id) => `Live from ${c}${id ? ` · request id ${id}` : ''}`,
 };
+
+
+/** Where a request came from, as the audit trail records it. */
+const ZH_VIA: Record<string, string> = { button: '按钮', command: '命令', job: '任务', link: '链接', dialog: '对话框' };
 
 const ZH: CommandWords = {
   status: '凭据状态',
@@ -143,7 +158,14 @@ const ZH: CommandWords = {
     succeeded: '成功',
     failed: '失败',
   },
-  via: (v) => `来源 ${v}`,
+  auditAction: { rotate: '轮转', cancel_deletion: '取消删除', mute: '静音', unmute: '取消静音' },
+  via: (v) => `来源：${ZH_VIA[v] ?? v}`,
+  refusal: {
+    'not-operator': '不是运维人员',
+    'action-policy': '不在此操作允许的人员中',
+    'channel-policy': '不在允许的频道中',
+    'no-operators': '没有配置运维人员',
+  },
   cloudRequestId: (id) => `云请求 id ${id}`,
   secretFacts: {
     rotation: '轮转',
@@ -166,4 +188,9 @@ export const COMMAND_WORDS: Catalog<CommandWords> = { en: EN, 'zh-CN': ZH };
 
 export function commandWords(locale?: Locale): CommandWords {
   return wordsFor(COMMAND_WORDS, locale);
+}
+
+/** A history line's result: a refusal reason in the locale's words, anything else as recorded. */
+export function auditResultText(result: string, c: CommandWords): string {
+  return Object.prototype.hasOwnProperty.call(c.refusal, result) ? c.refusal[result as keyof CommandWords['refusal']] : result;
 }

@@ -7,7 +7,7 @@ import { qualifiedName } from '../../remediation/resolve-secret';
 import type { AuditEntry } from '../../store/audit-store';
 import type { SecretEventEntry } from '../../store/secret-directory';
 import { alertWords, type AlertWords } from '../i18n/alert-words';
-import { commandWords, type CommandWords } from '../i18n/command-words';
+import { auditResultText, commandWords, type CommandWords } from '../i18n/command-words';
 import type { Locale } from '../i18n/locale';
 import { escapeAndTruncate, formatUtc, stripRefMarkers as plain, truncate, truncateMrkdwn, userRef } from '../text';
 import { actionButtons, SLACK_LIMITS } from './render-slack-alert';
@@ -251,8 +251,8 @@ function eventLine(e: SecretEventEntry, { c, t }: Words): string {
 function auditLine(e: AuditEntry, { c, w }: Words): string {
   const who = e.actor === 'bot' ? w.command.theBot : userRef(e.actor);
   return slackMrkdwn(
-    `• ${formatUtc(e.at)} ${e.action.replace('_', ' ')} ${c.phase[e.phase]} — ${who} ${c.via(e.via)}` +
-      (e.result ? `: ${truncate(plain(e.result), 300)}` : '') +
+    `• ${formatUtc(e.at)} ${c.auditAction[e.action] ?? e.action} ${c.phase[e.phase]} — ${who} ${c.via(e.via)}` +
+      (e.result ? `: ${truncate(plain(auditResultText(e.result, c)), 300)}` : '') +
       (e.cloudRequestId ? ` (${c.cloudRequestId(plain(e.cloudRequestId))})` : ''),
     700,
   );
