@@ -35,4 +35,5 @@ EXPOSE 3000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 3000) + '/healthz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 # node is PID 1 and handles SIGTERM itself: stop taking requests, finish jobs, exit 0 (see README, Operations).
-CMD ["node", "dist/src/main.js"]
+# A 4 MB young generation keeps peak memory ~30 MiB lower under load at the same speed (bench/README.md).
+CMD ["node", "--max-semi-space-size=4", "dist/src/main.js"]

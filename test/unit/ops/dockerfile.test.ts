@@ -12,6 +12,23 @@ import { join } from 'node:path';
 
 const ROOT = join(__dirname, '..', '..', '..');
 
+/** The node flags `npm start` runs the bot with; the image and the benchmarks must use the same. */
+const SHIPPED_FLAGS = (() => {
+  const start = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> })
+    .scripts.start!;
+  const m = /\bnode ((?:--\S+ )*)dist\/src\/main\.js/.exec(start);
+  if (!m) throw new Error(`npm start does not run dist/src/main.js: ${start}`);
+  return m[1]!.trim().split(/\s+/).filter(Boolean);
+})();
+
+describe('the node flags the bot ships with', () => {
+  it('are the same for npm start, the image and the benchmarks', () => {
+    expect(SHIPPED_FLAGS).toEqual(['--max-semi-space-size=4']);
+    const bench = readFileSync(join(ROOT, 'bench', 'lib', 'bot.ts'), 'utf8');
+    expect(/BOT_NODE_FLAGS = (\[[^\]]*\])/.exec(bench)?.[1]?.replace(/'/g, '"')).toBe(JSON.stringify(SHIPPED_FLAGS));
+  });
+});
+
 interface Instruction {
   keyword: string;
   args: string;
@@ -165,7 +182,7 @@ describe('Dockerfile', () => {
       for (const s of c.sources) expect(s).toMatch(/^\/app\/dist\//);
     }
     const cmd = runtime.steps.filter((i) => i.keyword === 'CMD').at(-1)!;
-    expect(JSON.parse(cmd.args)).toEqual(['node', 'dist/src/main.js']);
+    expect(JSON.parse(cmd.args)).toEqual(['node', ...SHIPPED_FLAGS, 'dist/src/main.js']);
     expect(existsSync(join(ROOT, 'src', 'main.ts'))).toBe(true);
   });
 
