@@ -4,7 +4,11 @@
  * messages a window like DingTalk, plus fake Slack, Secrets Manager and KMS. The send budget runs
  * with a short window (YAML `dingtalk.window`) so the budget tests take seconds, not minutes.
  */
-import { createActionLinkToken, verifyActionLinkToken } from '../../src/remediation/action-link';
+import {
+  createActionLinkToken,
+  createBulkLinkToken,
+  verifyActionLinkToken,
+} from '../../src/remediation/action-link';
 import { FakeDingTalk } from '../fakes/fake-dingtalk';
 import { postJson, sleep } from './harness';
 import {
@@ -389,6 +393,13 @@ describe('DINGTALK_LINK_ACTIONS=off, DINGTALK_APP_SECRET unset', () => {
       const callback = await postCallback(off, callbackBody({ user: DT_OPERATOR, text: `restore ${name}` }));
       expect(callback.status).toBe(403);
       expect(String(callback.body.error)).toMatch(/DINGTALK_APP_SECRET is not set/);
+      // A summary card's bulk link is off too: the page says to use robot commands and acts on nothing.
+      const bulk = `${off.publicUrl}/actions/${createBulkLinkToken({ action: 'cancelDeletion', summaryId: `s${'0'.repeat(32)}`, expiresAt: Date.now() + DAY }, ACTION_LINK_SECRET)}`;
+      const bulkShown = await page(bulk);
+      expect(bulkShown.status).toBe(200);
+      expect(bulkShown.html).toContain('Use the robot commands');
+      expect(bulkShown.html).not.toContain('<form');
+      expect((await postForm(bulk, { form: 'x' })).status).toBe(403);
       await sleep(200);
       expect(smCallsFor(name)).toEqual([]);
     } finally {
