@@ -224,20 +224,33 @@ export function actionLinkUrl(publicUrl: string, token: string): string {
   return `${publicUrl.replace(/\/+$/, '')}/actions/${token}`;
 }
 
-/** The links for a message's buttons (what renderDingTalkCard takes): one signed link per action, each with its own nonce. */
+interface LinkOptions {
+  publicUrl: string;
+  key: ActionLinkKeyInput;
+  expiresAt: number;
+}
+
+/** One signed link per action, each with its own nonce, under PUBLIC_URL/actions/. */
+function linksFor<A extends ActionName>(
+  actions: readonly A[],
+  opts: LinkOptions,
+  token: (action: A, key: ActionLinkKey) => string,
+): Partial<Record<A, string>> {
+  const key = typeof opts.key === 'string' ? deriveActionLinkKey(opts.key) : opts.key;
+  const links: Partial<Record<A, string>> = {};
+  for (const action of actions) links[action] = actionLinkUrl(opts.publicUrl, token(action, key));
+  return links;
+}
+
+/** The links for a message's buttons (what renderDingTalkCard takes). */
 export function actionLinksFor(
   actions: readonly ActionName[],
   ref: ActionRef,
-  opts: { publicUrl: string; key: ActionLinkKeyInput; expiresAt: number },
+  opts: LinkOptions,
 ): Partial<Record<ActionName, string>> {
-  const key = typeof opts.key === 'string' ? deriveActionLinkKey(opts.key) : opts.key;
-  const links: Partial<Record<ActionName, string>> = {};
-  for (const action of actions)
-    links[action] = actionLinkUrl(
-      opts.publicUrl,
-      createActionLinkToken({ action, ref, expiresAt: opts.expiresAt }, key),
-    );
-  return links;
+  return linksFor(actions, opts, (action, key) =>
+    createActionLinkToken({ action, ref, expiresAt: opts.expiresAt }, key),
+  );
 }
 
 /**
@@ -253,18 +266,13 @@ export function actionLinkExpiry(now: number, ttlMs: number, deletionDate?: stri
     : Math.floor(cap);
 }
 
-/** The links for a summary card's bulk buttons, one per action, each with its own nonce. */
+/** The links for a summary card's bulk buttons. */
 export function bulkLinksFor(
   actions: readonly RemediationAction[],
   summaryId: string,
-  opts: { publicUrl: string; key: ActionLinkKeyInput; expiresAt: number },
+  opts: LinkOptions,
 ): Partial<Record<RemediationAction, string>> {
-  const key = typeof opts.key === 'string' ? deriveActionLinkKey(opts.key) : opts.key;
-  const links: Partial<Record<RemediationAction, string>> = {};
-  for (const action of actions)
-    links[action] = actionLinkUrl(
-      opts.publicUrl,
-      createBulkLinkToken({ action, summaryId, expiresAt: opts.expiresAt }, key),
-    );
-  return links;
+  return linksFor(actions, opts, (action, key) =>
+    createBulkLinkToken({ action, summaryId, expiresAt: opts.expiresAt }, key),
+  );
 }
