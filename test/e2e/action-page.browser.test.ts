@@ -4,8 +4,8 @@
  * deletion link as a person would, reads the page, clicks the one button, sees the result, and the
  * fake Secrets Manager received exactly one RestoreSecret.
  */
-import { existsSync } from 'node:fs';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+import { launchChromium } from './browser';
 import { FakeDingTalk } from '../fakes/fake-dingtalk';
 import { postJson } from './harness';
 import {
@@ -28,7 +28,6 @@ import {
 
 jest.setTimeout(60_000);
 
-const CHROMIUM = '/usr/bin/chromium';
 
 let peers: Peers;
 let robot: FakeDingTalk;
@@ -36,25 +35,11 @@ let bot: DingTalkBot;
 let browser: Browser;
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM))
-    throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium (.ci/run does)`);
   peers = await startPeers();
   robot = await new FakeDingTalk().start();
   [bot, browser] = await Promise.all([
     startDingTalkBot(peers, robot),
-    chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    }),
+    launchChromium(),
   ]);
 });
 

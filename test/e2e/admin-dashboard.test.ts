@@ -16,7 +16,7 @@ import {
   waitUntil,
   type DingTalkBot,
 } from './dingtalk-kit';
-import { INGEST_TOKEN, REDIS_URL, SIGNING_SECRET, startBotProcess, type BotProcess } from './harness';
+import { INGEST_TOKEN, REDIS_URL, scanKeys, SIGNING_SECRET, startBotProcess, type BotProcess } from './harness';
 import {
   ACTION,
   ALERT_CHANNEL,
@@ -25,14 +25,13 @@ import {
   buttonValue,
   cleanupPrefix,
   click,
-  current,
   postAlert,
   seedAwsSecret,
   startPeers,
   uniqueName,
   uniquePrefix,
-  visibleText,
   type Peers,
+  waitForShown,
 } from './remediation-kit';
 
 jest.setTimeout(60_000);
@@ -55,14 +54,8 @@ const ADMIN = basic('admin', PASSWORD);
 async function queuesInRedis(prefix: string): Promise<string[]> {
   const redis = new Redis(REDIS_URL);
   try {
-    const names = new Set<string>();
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*:meta`, 'COUNT', 1000);
-      cursor = next;
-      for (const k of keys) names.add(k.slice(prefix.length + 1, -':meta'.length));
-    } while (cursor !== '0');
-    return [...names].sort();
+    const keys = await scanKeys(redis, `${prefix}:*:meta`);
+    return [...new Set(keys.map((k) => k.slice(prefix.length + 1, -':meta'.length)))].sort();
   } finally {
     redis.disconnect();
   }
@@ -157,11 +150,7 @@ describe('the queue dashboard (ADMIN_PASSWORD set)', () => {
       message: alert,
     });
     expect(answer.status).toBe(200);
-    await peers.slack.waitFor(
-      () => /succeeded/.test(visibleText(current(peers, alert).blocks)),
-      10_000,
-      'succeeded on the alert',
-    );
+    await waitForShown(peers, alert, /succeeded/, 'succeeded on the alert');
 
     let shown = '';
     for (const queue of QUEUE_NAMES) {

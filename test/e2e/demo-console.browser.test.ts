@@ -7,12 +7,12 @@ import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from './browser';
 import { MAIN, REDIS_URL, ROOT, cleanupPrefix, uniquePrefix } from './harness';
 
 jest.setTimeout(180_000);
 
-const CHROMIUM = '/usr/bin/chromium';
 const DEMO_MAIN = join(ROOT, 'dist', 'demo', 'main.js');
 
 let demo: ChildProcess;
@@ -45,8 +45,6 @@ async function cloudCalls(op: string, secret: string): Promise<number> {
 }
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM))
-    throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium (.ci/run does)`);
   if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: run \`npm run build\` first (npm test does)`);
   await promisify(execFile)(
     process.execPath,
@@ -55,17 +53,7 @@ beforeAll(async () => {
   );
   [consoleUrl, browser] = await Promise.all([
     startDemo(),
-    chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-sync',
-      ],
-    }),
+    launchChromium(),
   ]);
 });
 

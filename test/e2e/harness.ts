@@ -31,11 +31,21 @@ export interface BotProcess {
 }
 
 /** Starts the real built bot (`dist/src/main.js`) and waits until /healthz answers. */
-export async function startBotProcess(env: Record<string, string>, opts: { waitHealthy?: boolean } = {}): Promise<BotProcess> {
+export async function startBotProcess(
+  env: Record<string, string>,
+  opts: { waitHealthy?: boolean } = {},
+): Promise<BotProcess> {
   if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: run \`npm run build\` first (npm test does)`);
   const port = env.PORT ?? String(await freePort());
   const child = spawn(process.execPath, [MAIN], {
-    env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', LOG_LEVEL: 'info', REDIS_URL, ...env, PORT: port },
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'info',
+      REDIS_URL,
+      ...env,
+      PORT: port,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
@@ -110,15 +120,23 @@ export async function postJson(
 }
 
 /** Deletes every key under a test's prefix (never FLUSHALL a shared Redis). */
+/** Every key matching `pattern` (SCAN, so a big keyspace is walked in steps). */
+export async function scanKeys(redis: Redis, pattern: string): Promise<string[]> {
+  const found: string[] = [];
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
+    cursor = next;
+    found.push(...keys);
+  } while (cursor !== '0');
+  return found;
+}
+
 export async function cleanupPrefix(prefix: string): Promise<void> {
   const redis = new Redis(REDIS_URL);
   try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length) await redis.del(...keys);
-    } while (cursor !== '0');
+    const keys = await scanKeys(redis, `${prefix}:*`);
+    for (let i = 0; i < keys.length; i += 1000) await redis.del(...keys.slice(i, i + 1000));
   } finally {
     redis.disconnect();
   }
@@ -135,7 +153,12 @@ export function withFreshId<T>(fixture: T, id = randomBytes(8).toString('hex')):
 
 /** A RotationFailed EventBridge event for `secret`, with a fresh event id. */
 export function rotationFailedEvent(secret: string): Record<string, unknown> {
-  return withFreshId(JSON.parse(loadFixtureText('aws/rotation-failed.json').replace(/prod\/pg/g, secret)) as Record<string, unknown>);
+  return withFreshId(
+    JSON.parse(loadFixtureText('aws/rotation-failed.json').replace(/prod\/pg/g, secret)) as Record<
+      string,
+      unknown
+    >,
+  );
 }
 
 /** The environment of a bot that posts to `channel` on the given fake Slack. */

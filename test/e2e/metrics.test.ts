@@ -21,13 +21,12 @@ import {
   buttonValue,
   cleanupPrefix,
   click,
-  current,
   fixtureFor,
   seedAwsSecret,
   startPeers,
   uniqueName,
-  visibleText,
   type Peers,
+  waitForShown,
 } from './remediation-kit';
 
 jest.setTimeout(60_000);
@@ -180,11 +179,7 @@ describe('/metrics', () => {
       message: alert,
     });
     expect(answer.status).toBe(200);
-    await peers.slack.waitFor(
-      () => /succeeded/.test(visibleText(current(peers, alert).blocks)),
-      10_000,
-      'succeeded on the alert',
-    );
+    await waitForShown(peers, alert, /succeeded/, 'succeeded on the alert');
 
     const remediations = (s: Sample[]) =>
       valueOf(s, 'secrets_bot_remediations_total', {

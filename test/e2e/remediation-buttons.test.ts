@@ -28,6 +28,7 @@ import {
   uniqueName,
   visibleText,
   type Peers,
+  waitForShown,
 } from './remediation-kit';
 import { useBotAndPeers } from './bot-and-peers';
 
@@ -53,7 +54,7 @@ describe('Retry rotation (AWS)', () => {
     expect(answer.status).toBe(200);
     expect(await answerText(peers, answer.rid)).toMatch(/Retry rotation of .* is queued/);
 
-    await peers.slack.waitFor(() => /succeeded/.test(visibleText(current(peers, alert).blocks)), 10_000, 'succeeded on the alert');
+    await waitForShown(peers, alert, /succeeded/, 'succeeded on the alert');
     const versions = current(peers, alert).history.map((h) => visibleText(h.blocks));
     const requested = versions.findIndex((v) => v.includes('waiting to run'));
     const running = versions.findIndex((v) => /· running/.test(v));
@@ -104,7 +105,7 @@ describe('Cancel deletion (AWS)', () => {
     expect(buttonLabels(alert.blocks)).toEqual(['Cancel deletion', 'Mute']);
     const answer = await click(bot, peers, { user: OPERATOR, actionId: ACTION.cancel, value: buttonValue(alert.blocks, ACTION.cancel), message: alert });
     expect(await answerText(peers, answer.rid)).toMatch(/Cancel deletion of .* is queued/);
-    await peers.slack.waitFor(() => /succeeded/.test(visibleText(current(peers, alert).blocks)), 10_000, 'restore succeeded');
+    await waitForShown(peers, alert, /succeeded/, 'restore succeeded');
     expect(buttonLabels(current(peers, alert).blocks)).toEqual(['Mute']);
     expect(peers.sm.callsOf('RestoreSecret').filter((c) => String(c.params.SecretId).includes(name))).toHaveLength(1);
     expect(peers.sm.get(name)!.deletedDate).toBeUndefined();
@@ -137,7 +138,7 @@ describe('Alibaba Cloud KMS', () => {
 
     const answer = await click(bot, peers, { user: OPERATOR, actionId: ACTION.retry, value, message: alert });
     expect(await answerText(peers, answer.rid)).toMatch(/queued/);
-    await peers.slack.waitFor(() => /succeeded/.test(visibleText(current(peers, alert).blocks)), 10_000, 'alibaba rotation succeeded');
+    await waitForShown(peers, alert, /succeeded/, 'alibaba rotation succeeded');
     const rotations = peers.kms.callsOf('RotateSecret').filter((c) => c.params.SecretName === name);
     expect(rotations).toHaveLength(1);
     expect(rotations[0]!.params.VersionId).toMatch(/^bot-[0-9a-f]{32}$/);
@@ -162,7 +163,7 @@ describe('Alibaba Cloud KMS', () => {
     const refused = await click(bot, peers, { user: STRANGER, actionId: ACTION.cancel, value: buttonValue(alert.blocks, ACTION.cancel), message: alert });
     expect(await answerText(peers, refused.rid)).toMatch(/Only operators may cancel deletions/);
     await click(bot, peers, { user: OPERATOR, actionId: ACTION.cancel, value: buttonValue(alert.blocks, ACTION.cancel), message: alert });
-    await peers.slack.waitFor(() => /succeeded/.test(visibleText(current(peers, alert).blocks)), 10_000, 'alibaba restore succeeded');
+    await waitForShown(peers, alert, /succeeded/, 'alibaba restore succeeded');
     expect(peers.kms.callsOf('RestoreSecret').filter((c) => c.params.SecretName === name)).toHaveLength(1);
     expect(peers.kms.secrets.get(name)!.plannedDeleteTime).toBeUndefined();
     expect(buttonLabels(current(peers, alert).blocks)).toEqual(['Mute']);
@@ -180,7 +181,7 @@ describe('exactly once', () => {
     const texts = await Promise.all(answers.map((a) => answerText(peers, a.rid)));
     expect(texts.filter((t) => /is queued/.test(t))).toHaveLength(1);
     expect(texts.filter((t) => /already in progress|already done/.test(t))).toHaveLength(9);
-    await peers.slack.waitFor(() => /succeeded/.test(visibleText(current(peers, alert).blocks)), 10_000, 'succeeded');
+    await waitForShown(peers, alert, /succeeded/, 'succeeded');
     await new Promise((r) => setTimeout(r, 500));
     expect(peers.sm.callsOf('RotateSecret').filter((c) => String(c.params.SecretId).includes(name))).toHaveLength(1);
     expect(peers.sm.get(name)!.rotations).toBe(1);
@@ -198,7 +199,7 @@ describe('cloud failures', () => {
     // The SDK itself tries twice per job attempt; three throttles make the job retry too.
     peers.sm.failNext('RotateSecret', 3, { status: 400, type: 'ThrottlingException', message: 'Rate exceeded' });
     await click(bot, peers, { user: OPERATOR, actionId: ACTION.retry, value: buttonValue(alert.blocks, ACTION.retry), message: alert });
-    await peers.slack.waitFor(() => /succeeded/.test(visibleText(current(peers, alert).blocks)), 20_000, 'succeeded after throttling');
+    await waitForShown(peers, alert, /succeeded/, 'succeeded after throttling', 20_000);
     const calls = peers.sm.callsOf('RotateSecret').filter((c) => String(c.params.SecretId).includes(name));
     expect(calls.length).toBeGreaterThanOrEqual(4);
     expect(new Set(calls.map((c) => c.params.ClientRequestToken)).size).toBe(1); // one idempotency token throughout
@@ -237,7 +238,7 @@ describe('cloud failures', () => {
     expect(answer.status).toBe(200);
     expect(answer.ms).toBeLessThan(3000);
     expect(await answerText(peers, answer.rid)).toMatch(/queued/);
-    await peers.slack.waitFor(() => /succeeded/.test(visibleText(current(peers, alert).blocks)), 15_000, 'succeeded after the slow call');
+    await waitForShown(peers, alert, /succeeded/, 'succeeded after the slow call', 15_000);
   });
 });
 

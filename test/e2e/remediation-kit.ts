@@ -334,6 +334,11 @@ export function current(peers: Peers, m: FakeSlackMessage): FakeSlackMessage {
   return peers.slack.messages.find((x) => x.channel === m.channel && x.ts === m.ts)!;
 }
 
+/** Waits until the message, as it is now (edited in place), shows `pattern`. */
+export async function waitForShown(peers: Peers, m: FakeSlackMessage, pattern: RegExp, what: string, timeoutMs = 10_000): Promise<void> {
+  await peers.slack.waitFor(() => pattern.test(visibleText(current(peers, m).blocks)), timeoutMs, what);
+}
+
 /** Jobs in the bot's remediate queue, in any state. */
 export async function remediateJobCount(prefix: string): Promise<number> {
   const connection = new Redis(REDIS_URL, { maxRetriesPerRequest: null });

@@ -13,7 +13,8 @@ import type { ReconcileScope } from '../../src/alerting/reconcile';
 import { SlackSender } from '../../src/chat/slack/slack-sender';
 import { AwsSecretsProvider } from '../../src/clouds/aws/aws-secrets-provider';
 import { CloudProviders } from '../../src/clouds/select-provider';
-import type { SecretEvent } from '../../src/events/secret-event';
+import type { EventKind, SecretEvent } from '../../src/events/secret-event';
+import { awsEvent } from '../fixtures/secret-events';
 import { systemClock } from '../../src/ops/clock';
 import { createLogger } from '../../src/ops/logger';
 import { createMetrics } from '../../src/ops/metrics';
@@ -46,6 +47,25 @@ jest.setTimeout(30_000);
 const CHANNEL = 'C0ALERTS';
 const ACCOUNT = '111122223333';
 const REGION = 'eu-west-1';
+
+/** An AWS event about secret `name` in ACCOUNT/REGION at `at` (ms), from the shared test fixture. */
+function itEvent(
+  kind: EventKind,
+  name: string,
+  sourceId: string,
+  at: number,
+  over: Partial<SecretEvent> = {},
+): SecretEvent {
+  return awsEvent(kind, {
+    account: ACCOUNT,
+    region: REGION,
+    secretId: `arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:${name}-AbC123`,
+    secretName: name,
+    occurredAt: new Date(at).toISOString(),
+    sourceId,
+    ...over,
+  });
+}
 const logger = createLogger('error');
 
 let slack: FakeSlack;
@@ -114,20 +134,10 @@ async function openDeletion(
 ): Promise<{ incident: Incident; alert: FakeSlackMessage }> {
   seq += 1;
   const now = Date.now();
-  const event: SecretEvent = {
-    provider: 'aws',
-    source: 'aws.eventbridge',
-    account: ACCOUNT,
-    region: REGION,
-    secretId: `arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:${name}-AbC123`,
-    secretName: name,
-    kind: 'deletion.scheduled',
-    severity: 'warning',
-    occurredAt: new Date(now).toISOString(),
+  const event = itEvent('deletion.scheduled', name, `it:${prefix}:${seq}`, now, {
     deletionDate: new Date(now + deletionInMs).toISOString(),
     sourceEventName: 'DeleteSecret',
-    sourceId: `it:${prefix}:${seq}`,
-  };
+  });
   const d = shouldNotify(undefined, event, now);
   if (d.reason === 'duplicate') throw new Error('unexpected');
   const sender = new SlackSender(
@@ -279,19 +289,7 @@ describe('repeats with real Redis and BullMQ', () => {
     r = replica(prefix, { reminders: [], repeatIntervalMs: 700 });
     r.startWorker();
     const now = Date.now();
-    const event: SecretEvent = {
-      provider: 'aws',
-      source: 'aws.eventbridge',
-      account: ACCOUNT,
-      region: REGION,
-      secretId: `arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:it/repeat-AbC123`,
-      secretName: 'it/repeat',
-      kind: 'rotation.failed',
-      severity: 'critical',
-      occurredAt: new Date(now).toISOString(),
-      sourceEventName: 'RotationFailed',
-      sourceId: `it:${prefix}:repeat`,
-    };
+    const event = itEvent('rotation.failed', 'it/repeat', `it:${prefix}:repeat`, now);
     const d = shouldNotify(undefined, event, now);
     if (d.reason === 'duplicate') throw new Error('unexpected');
     const redis = new Redis(REDIS_URL);
@@ -338,7 +336,9 @@ describe('repeats of alerts shown in a summary', () => {
       incidents,
       store: new FollowUpStore(redis, keys, 3_600_000),
       queue: remindQueueAdapter(queue),
-      slack: new SlackSender(new WebClient(slack.token, { slackApiUrl: slack.apiUrl, retryConfig: { retries: 0 } })),
+      slack: new SlackSender(
+        new WebClient(slack.token, { slackApiUrl: slack.apiUrl, retryConfig: { retries: 0 } }),
+      ),
       defaultSlackChannel: CHANNEL,
       summaries: { repeat: async (id) => void repeated.push(id) },
       settings: { reminders: [], repeatIntervalMs: 60_000 },
@@ -348,25 +348,19 @@ describe('repeats of alerts shown in a summary', () => {
     });
     try {
       const now = Date.now();
-      const event: SecretEvent = {
-        provider: 'aws',
-        source: 'aws.eventbridge',
-        account: ACCOUNT,
-        region: REGION,
-        secretId: `arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:it/grouped-AbC123`,
-        secretName: 'it/grouped',
-        kind: 'rotation.failed',
-        severity: 'critical',
-        occurredAt: new Date(now - 120_000).toISOString(),
-        sourceEventName: 'RotationFailed',
-        sourceId: `it:${prefix}:grouped`,
-      };
+      const event = itEvent('rotation.failed', 'it/grouped', `it:${prefix}:grouped`, now - 120_000);
       const d = shouldNotify(undefined, event, now - 120_000);
       if (d.reason === 'duplicate') throw new Error('unexpected');
       const incident = { ...d.incident, summaries: { slack: 's0123456789abcdef0123456789abcdef' } };
       await incidents.save(incident);
-      const outcome = await followUps.run({ kind: 'repeat', incidentKey: incident.key, incidentId: incident.id, at: now - 60_000 }, 'repeat-it-grouped');
-      expect(outcome).toEqual({ outcome: 'summary-repeated', summaryIds: ['s0123456789abcdef0123456789abcdef'] });
+      const outcome = await followUps.run(
+        { kind: 'repeat', incidentKey: incident.key, incidentId: incident.id, at: now - 60_000 },
+        'repeat-it-grouped',
+      );
+      expect(outcome).toEqual({
+        outcome: 'summary-repeated',
+        summaryIds: ['s0123456789abcdef0123456789abcdef'],
+      });
       expect(repeated).toEqual(['s0123456789abcdef0123456789abcdef']);
       expect(alertsAbout('it/grouped')).toEqual([]); // no message of its own
       const next = (await queue.getDelayed()).filter((j) => j.data.incidentId === incident.id);

@@ -1,7 +1,7 @@
 import { Redis } from 'ioredis';
 import { DingTalkBudget } from '../../../src/chat/dingtalk/dingtalk-budget';
 import { createKeys } from '../../../src/store/keys';
-import { cleanupPrefix, REDIS_URL, uniquePrefix } from '../../e2e/harness';
+import { cleanupPrefix, REDIS_URL, scanKeys, uniquePrefix } from '../../e2e/harness';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -81,13 +81,7 @@ describe('DingTalkBudget with real Redis', () => {
   });
 
   it('leaves no key without an expiry', async () => {
-    const found: string[] = [];
-    let cursor = '0';
-    do {
-      const [next, batch] = await redis.scan(cursor, 'MATCH', `${prefix}:dt:*`, 'COUNT', 1000);
-      cursor = next;
-      found.push(...batch);
-    } while (cursor !== '0');
+    const found = await scanKeys(redis, `${prefix}:dt:*`);
     expect(found.length).toBeGreaterThan(0);
     for (const k of found) expect(await redis.pttl(k)).toBeGreaterThan(0);
   });

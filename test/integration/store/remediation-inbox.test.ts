@@ -4,8 +4,8 @@
  * and handled — queued exactly once, "requested" recorded, the clicker answered — even when the dead
  * process had already claimed the remediation.
  */
-import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
+import { cleanupPrefix, REDIS_URL, uniquePrefix } from '../../e2e/harness';
 import { ManualClock } from '../../../src/ops/clock';
 import { createLogger } from '../../../src/ops/logger';
 import { remediationClaimId, remediationJobIdStem, type RemediateJob } from '../../../src/queue/queues';
@@ -17,8 +17,7 @@ import { createKeys } from '../../../src/store/keys';
 import { RemediationClaims } from '../../../src/store/remediation-claims';
 import { RemediationInbox } from '../../../src/store/remediation-inbox';
 
-const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-const prefix = `t${randomBytes(5).toString('hex')}`;
+const prefix = uniquePrefix();
 const keys = createKeys(prefix);
 const LEASE = 60_000;
 let redis: Redis;
@@ -28,13 +27,8 @@ beforeAll(() => {
 });
 
 afterAll(async () => {
-  let cursor = '0';
-  do {
-    const [next, found] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-    cursor = next;
-    if (found.length) await redis.del(...found);
-  } while (cursor !== '0');
   redis.disconnect();
+  await cleanupPrefix(prefix);
 });
 
 describe('RemediationInbox', () => {

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
+import { cleanupPrefix, REDIS_URL, uniquePrefix } from '../../e2e/harness';
 import { ManualClock } from '../../../src/ops/clock';
 import { createLogger } from '../../../src/ops/logger';
 import { AuditStore } from '../../../src/store/audit-store';
@@ -7,8 +8,7 @@ import { createKeys } from '../../../src/store/keys';
 import { ENDED_MUTE_KEPT_MS, MuteStore } from '../../../src/store/mute-store';
 import { RemediationClaims, type NewClaim } from '../../../src/store/remediation-claims';
 
-const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-const prefix = `t${randomBytes(5).toString('hex')}`;
+const prefix = uniquePrefix();
 const keys = createKeys(prefix);
 let redis: Redis;
 
@@ -17,13 +17,8 @@ beforeAll(() => {
 });
 
 afterAll(async () => {
-  let cursor = '0';
-  do {
-    const [next, found] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-    cursor = next;
-    if (found.length) await redis.del(...found);
-  } while (cursor !== '0');
   redis.disconnect();
+  await cleanupPrefix(prefix);
 });
 
 const record = (claimId: string, user = 'U1'): NewClaim => ({

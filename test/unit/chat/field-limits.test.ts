@@ -33,7 +33,6 @@ import type { AuditEntry } from '../../../src/store/audit-store';
 import type { SecretEventEntry } from '../../../src/store/secret-directory';
 import { alibaba, aws, message, NOW } from './alert-cases';
 
-
 /**
  * Every string of an event reaches chat: the secret's name and id, account, region, type, actor,
  * failure code and message, the source's event name, times. Whatever a sender puts there (100 kB,
@@ -315,18 +314,24 @@ function worstEvent(kind: EventKind, provider: 'aws' | 'alibaba'): SecretEvent {
   };
 }
 
+/** The worst event of a kind, with a 30-entry timeline of its hostile actor. */
+function worstAlert(kind: EventKind, provider: 'aws' | 'alibaba') {
+  const event = worstEvent(kind, provider);
+  const timeline = Array.from({ length: 30 }, () => ({
+    kind,
+    occurredAt: event.occurredAt,
+    actor: event.actor,
+  }));
+  return { event, timeline };
+}
+
 describe('an event whose every string field is 100 kB of markup and mentions', () => {
   const cases = EVENT_KINDS.flatMap((kind) => (['aws', 'alibaba'] as const).map((p) => [kind, p] as const));
 
   it.each(cases)(
     '%s (%s): the Slack alert, thread reply and follow-up fit Slack and ping nobody',
     (kind, provider) => {
-      const event = worstEvent(kind, provider);
-      const timeline = Array.from({ length: 30 }, () => ({
-        kind,
-        occurredAt: event.occurredAt,
-        actor: event.actor,
-      }));
+      const { event, timeline } = worstAlert(kind, provider);
       for (const status of ['open', 'resolved'] as const) {
         const msg = message(event, { status, timeline });
         expectSlackAccepts(renderSlackAlert(msg));
@@ -341,12 +346,7 @@ describe('an event whose every string field is 100 kB of markup and mentions', (
   it.each(cases)(
     '%s (%s): the DingTalk card and follow-ups fit DingTalk and ping nobody',
     (kind, provider) => {
-      const event = worstEvent(kind, provider);
-      const timeline = Array.from({ length: 30 }, () => ({
-        kind,
-        occurredAt: event.occurredAt,
-        actor: event.actor,
-      }));
+      const { event, timeline } = worstAlert(kind, provider);
       for (const locale of LOCALES)
         for (const status of ['open', 'resolved'] as const) {
           const msg = message(event, { status, timeline });
@@ -557,7 +557,9 @@ describe('any event, any text (property)', () => {
           };
           for (const locale of LOCALES) {
             expectSlackAccepts(renderSlackSummary(msg, { locale }), ['U0OPS']);
-            expectSlackAccepts(renderSlackSummaryPage({ summaryId: 's1', from: 1, entries }, entries.length, { locale }));
+            expectSlackAccepts(
+              renderSlackSummaryPage({ summaryId: 's1', from: 1, entries }, entries.length, { locale }),
+            );
             expectDingTalkAccepts(renderDingTalkSummary(msg, entries, { locale }));
             expectDingTalkAccepts(renderDingTalkSummary(msg, entries, { locale, added: 3 }));
           }
