@@ -43,6 +43,7 @@ export type BulkPage =
       replay?: boolean;
     };
 
+/** What the page says about the summary (its shared labels); how many members only where counted. */
 async function targetOf(claims: BulkLinkClaims, deps: LinkActionDeps): Promise<BulkTarget> {
   const base: BulkTarget = {
     action: claims.action,
@@ -51,11 +52,9 @@ async function targetOf(claims: BulkLinkClaims, deps: LinkActionDeps): Promise<B
   };
   const summary = deps.summaries ? await deps.summaries.get(claims.summaryId) : undefined;
   if (!summary) return base;
-  const members = await bulkTargets(claims.summaryId, claims.action, deps);
   const labels = summary.labels;
   return {
     ...base,
-    ...(members ? { count: members.length } : {}),
     ...(labels.provider === 'aws' || labels.provider === 'alibaba' ? { provider: labels.provider } : {}),
     ...(labels.account ? { account: labels.account } : {}),
     ...(labels.region ? { region: labels.region } : {}),
@@ -83,9 +82,14 @@ export async function inspectBulkLink(
   if (!deps.linkActions) return { kind: 'bulk-result', target, state: 'disabled' };
   const used = await usedPage(claims, target, deps);
   if (used) return used;
-  if (target.count === undefined)
+  const members = await bulkTargets(claims.summaryId, claims.action, deps);
+  if (members === undefined)
     return { kind: 'bulk-result', target, state: 'unavailable', text: sentenceWords(deps.locale).bulk.gone };
-  return { kind: 'bulk-confirm', target, form: createFormToken(token, deps.formKey, deps.clock.now()) };
+  return {
+    kind: 'bulk-confirm',
+    target: { ...target, count: members.length },
+    form: createFormToken(token, deps.formKey, deps.clock.now()),
+  };
 }
 
 /** POST from a bulk link's confirmation page. */

@@ -24,7 +24,7 @@ export interface SummaryAccess {
 export interface BulkDeps extends RemediationDeps {
   summaries?: SummaryAccess;
   incidents: RemediationDeps['incidents'] & {
-    getMany(keys: readonly string[]): Promise<Array<Incident | undefined>>;
+    getMany<T>(keys: readonly string[], project: (incident: Incident) => T): Promise<Array<T | undefined>>;
   };
 }
 
@@ -78,13 +78,13 @@ export async function requestBulkRemediation(req: BulkRequest, deps: BulkDeps): 
   if (!targets) return { status: 'unavailable', text: sentenceWords(deps.locale).bulk.gone, counts };
   for (let i = 0; i < targets.length; i += PARALLEL) {
     const outcomes = await Promise.all(
-      targets.slice(i, i + PARALLEL).map((incident) =>
+      targets.slice(i, i + PARALLEL).map((ref) =>
         requestRemediation(
-          { action: req.action, ref: refOf(incident), user: req.user, channel: req.channel, via: 'button' },
+          { action: req.action, ref, user: req.user, channel: req.channel, via: 'button' },
           deps,
         ).catch((e: unknown) => {
           deps.logger.warn(
-            { err: e, incidentId: incident.id, summaryId: req.summaryId },
+            { err: e, incidentId: ref.alertId, summaryId: req.summaryId },
             'bulk action: one request failed',
           );
           if (e instanceof BotError && e.code === 'STORE.UNAVAILABLE') throw e;
@@ -104,19 +104,24 @@ export async function requestBulkRemediation(req: BulkRequest, deps: BulkDeps): 
   return { status: 'done', text, counts };
 }
 
-/** The open members of a summary that `action` applies to; undefined when the summary is gone. */
+/**
+ * What `action` would act on: the open members of a summary it applies to, as the references a
+ * single request takes (loaded chunk by chunk, never thousands of whole incidents at once);
+ * undefined when the summary is gone.
+ */
 export async function bulkTargets(
   summaryId: string,
   action: RemediationAction,
   deps: Pick<BulkDeps, 'summaries' | 'incidents'>,
-): Promise<Incident[] | undefined> {
+): Promise<ActionRef[] | undefined> {
   const summary = deps.summaries ? await deps.summaries.get(summaryId) : undefined;
   if (!summary || !deps.summaries) return undefined;
   const keys = await deps.summaries.members(summaryId);
-  return (await deps.incidents.getMany(keys)).filter(
+  const refs = await deps.incidents.getMany(keys, (i) =>
     // Whether the action applies to the secret, not whether someone asked already: the claims say that.
-    (i): i is Incident => i !== undefined && i.status === 'open' && actionsFor(i.event, true).includes(action),
+    i.status === 'open' && actionsFor(i.event, true).includes(action) ? refOf(i) : undefined,
   );
+  return refs.filter((r): r is ActionRef => r !== undefined);
 }
 
 function refOf(incident: Incident): ActionRef {
