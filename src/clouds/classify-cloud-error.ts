@@ -9,12 +9,12 @@
 import { BotError, type ErrorCode } from '../ops/errors';
 import type { Provider } from '../events/secret-event';
 import {
-  cloudErrorWords,
+  cloudWords,
   GENERIC_ROTATION_EXPLANATION,
   type CloudExplanation,
   type CloudFailureKind as Kind,
   type CloudOperation,
-} from '../chat/i18n/cloud-error-words';
+} from '../chat/i18n/cloud-words';
 import type { Locale } from '../chat/i18n/locale';
 
 export { GENERIC_ROTATION_EXPLANATION, type CloudExplanation, type CloudOperation };
@@ -32,7 +32,7 @@ export class CloudError extends BotError {
   readonly provider: Provider;
   /** Absent when no call was made (the cloud's actions are off). */
   readonly operation?: CloudOperation;
-  /** What went wrong as plain data, said in each chat locale by chat/i18n/cloud-error-words.ts. */
+  /** What went wrong as plain data, said in each chat locale by chat/i18n/cloud-words.ts. */
   readonly explanation?: CloudExplanation;
   /** The cloud's own error code (`ThrottlingException`, `Forbidden.ResourceNotFound`), without the Alibaba SDK's "Error" suffix. */
   readonly cloudCode?: string;
@@ -74,7 +74,7 @@ export class CloudError extends BotError {
  */
 export function userMessageIn(e: BotError, locale: Locale = 'en'): string | undefined {
   return e instanceof CloudError && e.explanation
-    ? cloudErrorWords(locale).explain(e.explanation)
+    ? cloudWords(locale).explain(e.explanation)
     : e.userMessage;
 }
 
@@ -84,7 +84,7 @@ export function classifyCloudError(err: unknown, ctx: CloudErrorContext): BotErr
 }
 
 // ---------------------------------------------------------------------------------------------
-// Plain words: chat/i18n/cloud-error-words.ts says each kind of failure in every locale.
+// Plain words: chat/i18n/cloud-words.ts says each kind of failure in every locale.
 
 /** `arn:aws:secretsmanager:r:a:secret:prod/pg-AbCdEf` → `prod/pg`; `acs:kms:r:a:secret/prod/pg` → `prod/pg`. */
 export function secretDisplayName(secretId: string): string {
@@ -150,7 +150,7 @@ export function cloudError(
   const x: CloudExplanation = { kind, ...explanation };
   return new CloudError(CODE_OF[kind], message, {
     retryable: kind === 'throttled' || kind === 'unavailable',
-    userMessage: cloudErrorWords('en').explain(x),
+    userMessage: cloudWords('en').explain(x),
     explanation: x,
     provider: x.provider,
     ...(x.operation ? { operation: x.operation } : {}),

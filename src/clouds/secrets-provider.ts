@@ -6,7 +6,7 @@
  * No method ever reads or returns a secret value.
  */
 import type { Provider } from '../events/secret-event';
-import { cloudErrorWords, type CloudOutcome } from '../chat/i18n/cloud-error-words';
+import { cloudWords, type CloudOutcome } from '../chat/i18n/cloud-words';
 
 /** Which secret, where. `secretId` is an ARN (`arn:aws:…`, `acs:kms:…:secret/…`) or a name. */
 export interface SecretTarget {
@@ -28,13 +28,13 @@ export interface CloudResult {
   requestId?: string;
   /** One short line about what the cloud did (new version id, "nothing to restore"), in English. */
   detail?: string;
-  /** The same as data, for chat to say in its LOCALE (chat/i18n/cloud-error-words.ts). */
+  /** The same as data, for chat to say in its LOCALE (chat/i18n/cloud-words.ts). */
   outcome?: CloudOutcome;
 }
 
 /** A CloudResult for `outcome`, with its English `detail`. */
 export function cloudResult(outcome: CloudOutcome, requestId: string | undefined): CloudResult {
-  return { ...(requestId !== undefined ? { requestId } : {}), detail: cloudErrorWords('en').did(outcome), outcome };
+  return { ...(requestId !== undefined ? { requestId } : {}), detail: cloudWords('en').did(outcome), outcome };
 }
 
 export interface RotateOptions {

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { incidentKeyFor, type Incident, type Topic } from '../alerting/lifecycle';
 import type { MessageRef } from '../chat/message';
 import { secretDisplayName, userMessageIn } from '../clouds/classify-cloud-error';
-import { cloudErrorWords } from '../chat/i18n/cloud-error-words';
+import { cloudWords } from '../chat/i18n/cloud-words';
 import type { CloudResult, SecretsProvider } from '../clouds/secrets-provider';
 import type { Provider } from '../events/secret-event';
 import { BotError } from '../ops/errors';
@@ -208,7 +208,7 @@ export async function runRemediation(job: RemediateJob, ctx: JobContext, deps: R
         : await provider.restoreSecret(job.target);
     const now = deps.clock.now();
     // What the cloud did, in the chat's words (the claim, the audit trail and the message show it).
-    const detail = result.outcome ? cloudErrorWords(deps.locale).did(result.outcome) : result.detail;
+    const detail = result.outcome ? cloudWords(deps.locale).did(result.outcome) : result.detail;
     if (claim) await deps.claims.markDone(claim, detail, new Date(now).toISOString(), deps.recentlyDoneMs); // 7
     await audit({ phase: 'succeeded', result: detail, cloudRequestId: result.requestId }); // 8
     await show(statusOf(job, 'succeeded', now, { detail, cloudRequestId: result.requestId })); // 9

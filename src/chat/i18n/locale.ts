@@ -11,7 +11,7 @@
  * - ./sentence-words.ts: what remediation, mutes and commands tell people (refusals, "queued",
  *   progress notes, usage), as neutral text that each platform renders
  * - ./command-words.ts: the vocabulary of command replies (status, mutes, history) on both platforms
- * - ./cloud-error-words.ts: what a failed cloud call means (access denied, throttled, not found…)
+ * - ./cloud-words.ts: what a cloud call did or why it failed (access denied, throttled, not found…)
  * - ../slack/slack-i18n.ts and ../dingtalk/render-*.ts: words only one platform uses
  *
  * test/unit/chat/i18n.test.ts walks every catalog and fails when a locale lacks a key.

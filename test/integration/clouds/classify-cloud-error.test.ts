@@ -13,7 +13,7 @@ import {
   userMessageIn,
   type CloudErrorContext,
 } from '../../../src/clouds/classify-cloud-error';
-import { cloudErrorWords, type CloudFailureKind } from '../../../src/chat/i18n/cloud-error-words';
+import { cloudWords, type CloudFailureKind } from '../../../src/chat/i18n/cloud-words';
 import { AlibabaSecretsProvider } from '../../../src/clouds/alibaba/alibaba-secrets-provider';
 import { AwsSecretsProvider } from '../../../src/clouds/aws/aws-secrets-provider';
 import {
@@ -305,8 +305,8 @@ describe('what chat says about a cloud failure, per LOCALE', () => {
         said: 'SomeCode: some message',
         source: 'cloud' as const,
       };
-      const zh = cloudErrorWords('zh-CN').explain(x);
-      const en = cloudErrorWords('en').explain(x);
+      const zh = cloudWords('zh-CN').explain(x);
+      const en = cloudWords('en').explain(x);
       expect(zh).toMatch(/[\u4e00-\u9fff]/);
       expect(zh).not.toMatch(/\b(the|secret|account|bot|retry|cannot|rotate)\b/i);
       expect(zh).toContain('SomeCode: some message'); // the cloud's own words stay as they were
@@ -352,7 +352,7 @@ describe('what chat says a cloud call did, per LOCALE', () => {
     [{ kind: 'deletion-cancelled', name: 'prod/pg' } as const, 'deletion cancelled for prod/pg', '已取消 prod/pg 的删除'],
     [{ kind: 'nothing-to-restore' } as const, 'not scheduled for deletion; nothing to restore', '未计划删除，无需恢复'],
   ])('%j', (outcome, en, zh) => {
-    expect(cloudErrorWords('en').did(outcome)).toBe(en);
-    expect(cloudErrorWords('zh-CN').did(outcome)).toBe(zh);
+    expect(cloudWords('en').did(outcome)).toBe(en);
+    expect(cloudWords('zh-CN').did(outcome)).toBe(zh);
   });
 });

@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { PAGE_WORDS } from '../../../../src/chat/dingtalk/render-action-page';
 import { DINGTALK_COMMAND_WORDS } from '../../../../src/chat/dingtalk/render-dingtalk-command';
 import { ALERT_WORDS } from '../../../../src/chat/i18n/alert-words';
-import { CLOUD_ERROR_WORDS } from '../../../../src/chat/i18n/cloud-error-words';
+import { CLOUD_WORDS } from '../../../../src/chat/i18n/cloud-words';
 import { COMMAND_WORDS } from '../../../../src/chat/i18n/command-words';
 import { LOCALES, type Catalog, type Locale } from '../../../../src/chat/i18n/locale';
 import { SENTENCE_WORDS } from '../../../../src/chat/i18n/sentence-words';
@@ -20,7 +20,7 @@ const CATALOGS: Record<string, Catalog<unknown>> = {
   'i18n/alert-words': ALERT_WORDS,
   'i18n/sentence-words': SENTENCE_WORDS,
   'i18n/command-words': COMMAND_WORDS,
-  'i18n/cloud-error-words': CLOUD_ERROR_WORDS,
+  'i18n/cloud-words': CLOUD_WORDS,
   'slack/slack-i18n': SLACK_WORDS,
   'dingtalk/render-action-page': PAGE_WORDS,
   'dingtalk/render-dingtalk-command': DINGTALK_COMMAND_WORDS,

@@ -2,12 +2,13 @@ import type { Provider } from '../../events/secret-event';
 import { wordsFor, type Catalog, type Locale } from './locale';
 
 /**
- * What a failed cloud call means, in plain words, for the people in chat: "The bot's credentials
- * are not allowed to rotate prod/pg in account 1111… — check the IAM policy in the README."
+ * What a cloud call did, in plain words, for the people in chat: why it failed ("The bot's
+ * credentials are not allowed to rotate prod/pg in account 1111… — check the IAM policy in the
+ * README.") or what it did ("rotation started, new version v2").
  *
- * src/clouds/classify-cloud-error.ts decides what went wrong and records it as a CloudExplanation
- * (plain data: no words); these catalogs say it in each locale. The English text is also the
- * error's `userMessage`, so logs and English chat read the same.
+ * src/clouds/classify-cloud-error.ts and the providers record what happened as plain data
+ * (CloudExplanation, CloudOutcome); these catalogs say it in each locale. The English text is also
+ * the error's `userMessage` and the result's `detail`, so logs and English chat read the same.
  */
 
 export type CloudOperation = 'RotateSecret' | 'RestoreSecret' | 'DescribeSecret' | 'ListSecrets';
@@ -52,7 +53,7 @@ export type CloudOutcome =
   | { kind: 'deletion-cancelled'; name: string }
   | { kind: 'nothing-to-restore' };
 
-export interface CloudErrorWords {
+export interface CloudWords {
   explain(x: CloudExplanation): string;
   /** One short line about what the cloud did: "rotation started, new version v2". */
   did(o: CloudOutcome): string;
@@ -72,7 +73,7 @@ export const GENERIC_ROTATION_EXPLANATION =
   'secrets (RDS, RAM, ECS, PolarDB, Redis). To rotate a Generic secret, write a new version with ' +
   'PutSecretValue, or switch it to a managed secret type.';
 
-const EN: CloudErrorWords = {
+const EN: CloudWords = {
   did(o) {
     switch (o.kind) {
       case 'rotation-started':
@@ -148,7 +149,7 @@ const ZH_GENERIC =
   '阿里云 KMS 的 RotateSecret 不能轮转通用凭据（Generic）：它只轮转托管凭据（RDS、RAM、ECS、PolarDB、Redis）。' +
   '要轮转通用凭据，请用 PutSecretValue 写入新版本，或改用托管凭据类型。';
 
-const ZH: CloudErrorWords = {
+const ZH: CloudWords = {
   did(o) {
     switch (o.kind) {
       case 'rotation-started':
@@ -214,8 +215,8 @@ const ZH: CloudErrorWords = {
   },
 };
 
-export const CLOUD_ERROR_WORDS: Catalog<CloudErrorWords> = { en: EN, 'zh-CN': ZH };
+export const CLOUD_WORDS: Catalog<CloudWords> = { en: EN, 'zh-CN': ZH };
 
-export function cloudErrorWords(locale: Locale = 'en'): CloudErrorWords {
-  return wordsFor(CLOUD_ERROR_WORDS, locale);
+export function cloudWords(locale: Locale = 'en'): CloudWords {
+  return wordsFor(CLOUD_WORDS, locale);
 }
