@@ -26,10 +26,10 @@ export interface SecretScope {
 export interface CloudResult {
   /** The cloud's request id, for the audit log and for support cases. */
   requestId?: string;
-  /** One short line about what the cloud did (new version id, "nothing to restore"), in English. */
-  detail?: string;
-  /** The same as data, for chat to say in its LOCALE (chat/i18n/cloud-words.ts). */
-  outcome?: CloudOutcome;
+  /** What the cloud did, as data: chat says it in its LOCALE (chat/i18n/cloud-words.ts). */
+  outcome: CloudOutcome;
+  /** The same in English, one short line (logs, tests): "rotation started, new version v2". */
+  detail: string;
 }
 
 /** A CloudResult for `outcome`, with its English `detail`. */

@@ -208,7 +208,7 @@ export async function runRemediation(job: RemediateJob, ctx: JobContext, deps: R
         : await provider.restoreSecret(job.target);
     const now = deps.clock.now();
     // What the cloud did, in the chat's words (the claim, the audit trail and the message show it).
-    const detail = result.outcome ? cloudWords(deps.locale).did(result.outcome) : result.detail;
+    const detail = cloudWords(deps.locale).did(result.outcome);
     if (claim) await deps.claims.markDone(claim, detail, new Date(now).toISOString(), deps.recentlyDoneMs); // 7
     await audit({ phase: 'succeeded', result: detail, cloudRequestId: result.requestId }); // 8
     await show(statusOf(job, 'succeeded', now, { detail, cloudRequestId: result.requestId })); // 9
