@@ -1,16 +1,12 @@
 import { Queue, type ConnectionOptions, type JobsOptions } from 'bullmq';
+import { REMIND_JOB_OPTIONS } from '../queue/queues';
 import type { MuteExpiryJob, MuteExpiryQueue } from './mute-expiry';
 
 /** The queue of mute expiry notices: one delayed job per timed mute (mute-expiry.ts). */
 export const MUTE_EXPIRY_QUEUE = 'mute-expiry';
 
-/** Retry chat outages with capped backoff for about a day; a rate limit pauses the queue instead. */
-export const MUTE_EXPIRY_JOB_OPTIONS: JobsOptions = {
-  attempts: 200,
-  backoff: { type: 'capped' },
-  removeOnComplete: { age: 86_400, count: 10_000 },
-  removeOnFail: { age: 7 * 86_400 },
-};
+/** A notice, like a reminder: chat outages retried with capped backoff for about a day. */
+export const MUTE_EXPIRY_JOB_OPTIONS: JobsOptions = REMIND_JOB_OPTIONS;
 
 export function createMuteExpiryQueue(connection: ConnectionOptions, prefix: string): Queue<MuteExpiryJob> {
   return new Queue<MuteExpiryJob>(MUTE_EXPIRY_QUEUE, {
