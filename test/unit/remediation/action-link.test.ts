@@ -290,6 +290,21 @@ describe('bulk link tokens (summary cards)', () => {
     });
   });
 
+  it('a correctly signed bulk payload of the wrong shape is malformed, not accepted', () => {
+    const key = deriveActionLinkKey(SECRET).key;
+    for (const json of [
+      '[2,"mute","s1",9e15,"n"]', // no bulk mute
+      '[2,"retryRotation","s1",9e15]', // no nonce
+      '[2,"retryRotation",1,9e15,"n"]', // summary id not a string
+      '[2,"retryRotation","s1","9e15","n"]', // expiry not a number
+      '[2,"retryRotation","s1",1.5,"n"]', // expiry not an integer
+    ]) {
+      const payload = Buffer.from(json).toString('base64url');
+      const sig = createHmac('sha256', key).update(payload).digest('base64url');
+      expect(verifyLinkToken(`${payload}.${sig}`, SECRET, 0)).toEqual({ ok: false, reason: 'malformed' });
+    }
+  });
+
   it('only for actions that have a bulk form (no bulk mute)', () => {
     expect(() =>
       createBulkLinkToken({ action: 'mute' as never, summaryId: SUMMARY, expiresAt: NOW + HOUR }, SECRET),
